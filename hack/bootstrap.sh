@@ -18,8 +18,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # Debian packages of the control host. containerd/runc/debootstrap run the machine containers;
-# podman builds images without a daemon; docker-registry is the local image registry; git and
-# shellcheck serve the tests; busybox-static gives tests a container root file system.
+# podman builds images without a daemon; docker-registry is the local image registry; git and the
+# linter of shell scripts serve the tests; busybox-static gives tests a container root file system.
 KUBEMARK_DEBIAN_PACKAGES=(python3-venv git containerd runc debootstrap iproute2 util-linux
   openssh-client e2fsprogs podman docker-registry shellcheck busybox-static)
 missing=()

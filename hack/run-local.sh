@@ -4,4 +4,4 @@ set -euo pipefail
 # shellcheck source=hack/bootstrap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 cd "$KUBEMARK_REPO"
-exec ansible-playbook playbooks/site.yml -i inventories/local "$@"
+exec ansible-playbook "${KUBEMARK_PLAYBOOK:-playbooks/site.yml}" -i inventories/local "$@"

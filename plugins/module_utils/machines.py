@@ -268,7 +268,7 @@ class MachineHost:
         return True
 
     # -- preflight --------------------------------------------------------------------------
-    def preflight(self, specs, rootfs):
+    def preflight(self, specs):
         if os.geteuid() != 0:
             raise MachineHostError(
                 "machine containers need root on the host (network namespaces, loop devices, "
@@ -280,11 +280,6 @@ class MachineHost:
                     "%s is not installed on the machine host; the machines role installs containerd, "
                     "iproute2, util-linux and openssh-client: run it, or install them" % tool
                 )
-        if not os.path.exists(os.path.join(rootfs, "sbin", "init")):
-            raise MachineHostError(
-                "machines_rootfs %s has no /sbin/init: it is not a finished machine root file system; "
-                "remove it and let the machines role build it again" % rootfs
-            )
         if any(spec["disks"] for spec in specs) and not os.path.exists("/dev/loop-control"):
             raise MachineHostError(
                 "machine disks need loop devices but /dev/loop-control is missing: load the loop "
@@ -295,6 +290,13 @@ class MachineHost:
             raise MachineHostError(
                 "containerd does not answer on %s (%s): start it (the machines role does) or set "
                 "machines_containerd_address to its socket" % (self.socket, (err or out).strip())
+            )
+
+    def check_rootfs(self, rootfs):
+        if not os.path.exists(os.path.join(rootfs, "sbin", "init")):
+            raise MachineHostError(
+                "machines_rootfs_dir %s has no /sbin/init: it is not a finished machine root file "
+                "system; remove it and let the machines role build it again" % rootfs
             )
 
     def check_clashes(self, specs):

@@ -240,8 +240,9 @@ def ensure_present(module, host):
     specs, network, gateway = validate_specs(params["machines"], params["network_cidr"], params["network_gateway"])
     if not params["rootfs"] or not params["authorized_key"]:
         raise MachineSpecError("state=present needs rootfs and authorized_key")
-    host.preflight(specs, params["rootfs"])
+    host.preflight(specs)
     host.check_clashes(specs)
+    host.check_rootfs(params["rootfs"])
     # /etc/hosts lists every machine so that they find each other by name, like on a cloud VPC.
     hosts_text = render_hosts(
         specs + [
