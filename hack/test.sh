@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite, in order: ansible-lint (production profile), ansible-test sanity, unit
-# tests (pytest), then the molecule scenarios on real machine containers. Installs what it needs.
-# Stages can be chosen: hack/test.sh lint sanity units molecule (default: all).
+# The whole test suite, in order: ansible-lint (production profile), the collection tarball
+# (build, offline install, ansible-doc), ansible-test sanity, unit tests (pytest), then the
+# molecule scenarios on real machine containers. Installs what it needs.
+# Stages can be chosen: hack/test.sh lint build sanity units molecule (default: all).
 set -uo pipefail
 export KUBEMARK_REQUIREMENTS=requirements-test.txt
 # shellcheck source=hack/bootstrap.sh
@@ -9,11 +10,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh" || exit 2
 cd "$KUBEMARK_REPO" || exit 2
 
 stages=("$@")
-[ "${#stages[@]}" -gt 0 ] || stages=(lint sanity units molecule)
+[ "${#stages[@]}" -gt 0 ] || stages=(lint build sanity units molecule)
 
 # ansible-test and pytest need the collection at .../ansible_collections/kubemark/kubemark: copy
 # the files git knows (tracked and new, not ignored) into a scratch tree outside the checkout.
-KUBEMARK_TEST_ROOT=${KUBEMARK_TEST_ROOT:-$KUBEMARK_CACHE_DIR/test-tree}
+# One scratch tree per checkout, so two checkouts can test at the same time.
+KUBEMARK_TEST_ROOT=${KUBEMARK_TEST_ROOT:-$KUBEMARK_CACHE_DIR/test-tree-$(printf '%s' "$KUBEMARK_REPO" | sha256sum | cut -c1-8)}
 collection_copy() {
   local dest=$KUBEMARK_TEST_ROOT/ansible_collections/kubemark/kubemark
   rm -rf "$KUBEMARK_TEST_ROOT"
@@ -26,6 +28,20 @@ collection_copy() {
 stage_lint() {
   ansible-lint --version | head -1
   ansible-lint
+}
+
+stage_build() {
+  # The tarball users install elsewhere must build, install offline and show its docs.
+  local out
+  out=$(mktemp -d)
+  ansible-galaxy collection build --output-path "$out" . &&
+    ansible-galaxy collection install --offline --force -p "$out/collections" "$out"/kubemark-kubemark-*.tar.gz &&
+    (cd "$out" && ANSIBLE_COLLECTIONS_PATH=$out/collections ansible-doc -t module kubemark.kubemark.machine_containers) |
+    grep -q 'Manages a set of "machines" on one Linux host' &&
+    ls -l "$out"/kubemark-kubemark-*.tar.gz
+  local rc=$?
+  rm -rf "$out"
+  return $rc
 }
 
 stage_sanity() {
