@@ -554,7 +554,12 @@ class MachineHost:
         ns = netns_name(name)
         if os.path.exists("/var/run/netns/%s" % ns) and self.act("delete network namespace %s" % ns):
             self.run(["ip", "netns", "delete", ns])
-        if self.link_exists(host_veth_name(name)) and self.act("delete %s" % host_veth_name(name)):
-            self.run(["ip", "link", "delete", host_veth_name(name)])
+        veth = host_veth_name(name)
+        if self.link_exists(veth) and self.act("delete %s" % veth):
+            # Deleting the namespace above destroys the pair too, asynchronously: the link may
+            # vanish between the check and the delete. Only a link that is still there is an error.
+            rc, dummy_out, err = self.run(["ip", "link", "delete", veth], check=False)
+            if rc != 0 and self.link_exists(veth):
+                raise MachineHostError("ip link delete %s failed (rc=%d): %s" % (veth, rc, err.strip()))
         if os.path.exists(self.machine_dir(name)) and self.act("delete files of %s" % name):
             shutil.rmtree(self.machine_dir(name))
