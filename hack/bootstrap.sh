@@ -19,9 +19,11 @@ fi
 
 # Debian packages of the control host. containerd/runc/debootstrap run the machine containers;
 # podman builds images without a daemon; docker-registry is the local image registry; git and the
-# linter of shell scripts serve the tests; busybox-static gives tests a container root file system.
+# linter of shell scripts serve the tests; busybox-static gives tests a container root file system;
+# gcc and libc6-dev build the static pause binary; chromium checks the perf report in the tests.
+# Go itself is not a Debian package here: the role uses the go on PATH (image_go).
 KUBEMARK_DEBIAN_PACKAGES=(python3-venv git containerd runc debootstrap iproute2 util-linux
-  openssh-client e2fsprogs podman docker-registry shellcheck busybox-static)
+  openssh-client e2fsprogs podman docker-registry shellcheck busybox-static gcc libc6-dev chromium)
 missing=()
 for package in "${KUBEMARK_DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed' || missing+=("$package")

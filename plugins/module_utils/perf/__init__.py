@@ -1,0 +1,12 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, kubemark collection developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The performance suite: the density/load test, its raw samples and the report.
+
+stats (exact percentiles), prom (Prometheus text format and histogram deltas), slo (verdicts),
+samples (the raw samples directory), clusterloader2 (its JSON summaries), report (report.json and
+report.md), html (report.html with inline SVG plots) and density (the test itself, over the
+kubernetes client).
+"""
