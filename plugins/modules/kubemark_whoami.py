@@ -1,0 +1,153 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, kubemark collection developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: kubemark_whoami
+short_description: Ask the API server who a kubeconfig's credentials are (kubectl auth whoami)
+version_added: 0.1.0
+description:
+  - Sends a C(SelfSubjectReview) with the credentials of a kubeconfig, as C(kubectl auth whoami)
+    does, and returns the user name and groups the API server authenticated.
+  - A token the API server does not know (a kubeconfig that does not match the master's
+    C(known_tokens.csv)) is answered with 401 and fails the module with a message that says so,
+    before anything is deployed with that kubeconfig.
+  - API servers older than 1.28 without the v1 API fall back to v1beta1, then to C(GET /api),
+    which proves the credentials are accepted but names nobody.
+author:
+  - kubemark collection developers (@kubemark)
+requirements:
+  - PyYAML on the host that runs the module
+options:
+  kubeconfig:
+    description:
+      - Path of the kubeconfig. Exactly one of O(kubeconfig) and O(kubeconfig_content) is needed.
+    type: path
+  kubeconfig_content:
+    description:
+      - The kubeconfig as YAML text (for example slurped from the master). Never logged.
+    type: str
+  expect_user:
+    description:
+      - Fail unless the API server authenticates this user name.
+    type: str
+  expect_groups:
+    description:
+      - Fail unless the user is in all of these groups.
+    type: list
+    elements: str
+    default: []
+  timeout:
+    description:
+      - Seconds to wait for the API server.
+    type: int
+    default: 15
+attributes:
+  check_mode:
+    support: full
+    description: The review is read-only; it runs in check mode too.
+  diff_mode:
+    support: none
+    description: Nothing to show a difference of.
+notes:
+  - The credentials are never returned.
+"""
+
+EXAMPLES = r"""
+- name: Check that the master knows the hollow kubelet's token
+  kubemark.kubemark.kubemark_whoami:
+    kubeconfig_content: "{{ hollow_kubelet_kubeconfig.content | b64decode }}"
+    expect_user: kubelet
+    expect_groups: [system:nodes]
+  no_log: false
+"""
+
+RETURN = r"""
+server:
+  description: URL of the API server of the kubeconfig's current context.
+  returned: always
+  type: str
+username:
+  description: The authenticated user name (empty when only the C(GET /api) fallback was possible).
+  returned: success
+  type: str
+groups:
+  description: The authenticated groups.
+  returned: success
+  type: list
+  elements: str
+method:
+  description: C(selfsubjectreview/v1), C(selfsubjectreview/v1beta1) or C(get-api).
+  returned: success
+  type: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible_collections.kubemark.kubemark.plugins.module_utils.kubeapi import KubeApiError, KubeClient
+
+try:
+    import yaml
+    HAS_YAML = True
+except ImportError:
+    HAS_YAML = False
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            kubeconfig=dict(type='path'),
+            kubeconfig_content=dict(type='str', no_log=True),
+            expect_user=dict(type='str'),
+            expect_groups=dict(type='list', elements='str', default=[]),
+            timeout=dict(type='int', default=15),
+        ),
+        required_one_of=[('kubeconfig', 'kubeconfig_content')],
+        mutually_exclusive=[('kubeconfig', 'kubeconfig_content')],
+        supports_check_mode=True,
+    )
+    if not HAS_YAML:
+        module.fail_json(msg=missing_required_lib('PyYAML'))
+    params = module.params
+    source = params['kubeconfig'] or 'the kubeconfig'
+    try:
+        if params['kubeconfig']:
+            api = KubeClient.from_file(params['kubeconfig'], timeout=params['timeout'])
+        else:
+            api = KubeClient(yaml.safe_load(params['kubeconfig_content']), timeout=params['timeout'])
+    except Exception as error:  # pylint: disable=broad-except
+        module.fail_json(msg='cannot load %s: %s' % (source, error))
+    server = api.server
+
+    try:
+        method, username, groups = api.whoami()
+    except KubeApiError as error:
+        if error.status == 401:
+            module.fail_json(server=server, msg=(
+                'the API server %s rejected the credentials of %s (user entry %r): 401 Unauthorized. '
+                'The token is not in the master\'s token file (known_tokens.csv): the kubeconfig does '
+                'not belong to this master, or the master\'s tokens changed. Take the kubeconfig the '
+                'master role wrote, never one made elsewhere.' % (server, source, api.user_name)))
+        if error.status == 0:
+            module.fail_json(server=server, msg='cannot reach the API server %s of %s: %s' % (server, source, error.reason))
+        module.fail_json(server=server, msg='the API server %s answered %s %s to %s' % (
+            server, error.status, error.reason, source))
+
+    problems = []
+    if params['expect_user'] is not None and method != 'get-api' and username != params['expect_user']:
+        problems.append('user %r, not %r' % (username, params['expect_user']))
+    missing_groups = [group for group in params['expect_groups'] if method != 'get-api' and group not in groups]
+    if missing_groups:
+        problems.append('groups %s lack %s' % (groups, missing_groups))
+    if problems:
+        module.fail_json(server=server, username=username, groups=groups, method=method,
+                         msg='the API server %s authenticates %s as %s' % (server, source, '; '.join(problems)))
+    module.exit_json(changed=False, server=server, username=username, groups=groups, method=method)
+
+
+if __name__ == '__main__':
+    main()
