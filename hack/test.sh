@@ -2,7 +2,8 @@
 # The whole test suite, in order: ansible-lint (production profile), the collection tarball
 # (build, offline install, ansible-doc), ansible-test sanity, unit tests (pytest), then the
 # molecule scenarios on real machine containers. Installs what it needs.
-# Stages can be chosen: hack/test.sh lint build sanity units molecule (default: all).
+# Stages can be chosen: hack/test.sh lint build sanity units integration inventories molecule
+# (default: all).
 set -uo pipefail
 export KUBEMARK_REQUIREMENTS=requirements-test.txt
 # shellcheck source=hack/bootstrap.sh
@@ -10,7 +11,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh" || exit 2
 cd "$KUBEMARK_REPO" || exit 2
 
 stages=("$@")
-[ "${#stages[@]}" -gt 0 ] || stages=(lint build sanity units molecule)
+[ "${#stages[@]}" -gt 0 ] || stages=(lint build sanity units integration inventories molecule)
 
 # ansible-test and pytest need the collection at .../ansible_collections/kubemark/kubemark: copy
 # the files git knows (tracked and new, not ignored) into a scratch tree outside the checkout.
@@ -67,6 +68,42 @@ stage_units() {
     tests/unit/plugins/module_utils -p no:cacheprovider --import-mode=importlib -q) &&
     (cd "$dest" && PYTHONPATH=$KUBEMARK_TEST_ROOT python -m pytest tests/unit/plugins/filter \
       -p no:cacheprovider --import-mode=importlib -q)
+}
+
+stage_integration() {
+  # The perf suite against a real cluster of processes (etcd, kube-apiserver, controller-manager,
+  # scheduler, hollow kubelets) built from the Go modules of the version under test, and its
+  # HTML report in headless Chromium.
+  # Its binaries come from the image role (built once, then cached by version).
+  local dest
+  ansible-playbook playbooks/image.yml \
+    -e '{"image_push": false, "image_kubernetes_versions": ["v1.33.13"], "image_mirror_control_plane_images": true}' \
+    >"$KUBEMARK_CACHE_DIR/integration-image.log" 2>&1 ||
+    { tail -n 40 "$KUBEMARK_CACHE_DIR/integration-image.log"; return 1; }
+  dest=$(collection_copy)
+  (cd "$dest" && PYTHONPATH=$KUBEMARK_TEST_ROOT python -m pytest tests/integration -p no:cacheprovider \
+    --import-mode=importlib -q)
+}
+
+stage_inventories() {
+  # Every inventory renders, site.yml passes --syntax-check with it, and the placeholder check
+  # refuses each cloud sample until its REPLACE_ME values are filled.
+  # With each cloud's group_vars, site.yml --check --tags preflight also runs against the local
+  # machine containers: create them when they are not there, and remove them after if this stage
+  # made them (a developer's running local cluster is left alone).
+  local made_machines=false rc
+  if [ ! -e /var/lib/kubemark/machines/machines ]; then
+    made_machines=true
+    ansible-playbook -i inventories/local playbooks/machines.yml >"$KUBEMARK_CACHE_DIR/inventories-machines.log" 2>&1 ||
+      { tail -n 30 "$KUBEMARK_CACHE_DIR/inventories-machines.log"; return 1; }
+  fi
+  KUBEMARK_INVENTORY_TEST_MACHINES=require bash tests/inventories/test_inventories.sh
+  rc=$?
+  if [ "$made_machines" = true ]; then
+    ansible-playbook -i inventories/local playbooks/teardown.yml >"$KUBEMARK_CACHE_DIR/inventories-teardown.log" 2>&1 ||
+      { tail -n 30 "$KUBEMARK_CACHE_DIR/inventories-teardown.log"; rc=1; }
+  fi
+  return $rc
 }
 
 stage_molecule() {
