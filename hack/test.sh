@@ -91,9 +91,13 @@ stage_inventories() {
   # With each cloud's group_vars, site.yml --check --tags preflight also runs against the local
   # machine containers: create them when they are not there, and remove them after if this stage
   # made them (a developer's running local cluster is left alone).
+  # "There" means answering over SSH, not a state directory: a machine host that rebooted (or a
+  # CI machine restored from a snapshot) keeps /var/lib/kubemark/machines with no machine running.
+  # machines.yml brings such stale machines back; only machines this stage created from nothing
+  # are removed again.
   local made_machines=false rc
-  if [ ! -e /var/lib/kubemark/machines/machines ]; then
-    made_machines=true
+  if ! ansible -i inventories/local all -m ansible.builtin.ping -T 10 >/dev/null 2>&1; then
+    [ -e /var/lib/kubemark/machines/machines ] || made_machines=true
     ansible-playbook -i inventories/local playbooks/machines.yml >"$KUBEMARK_CACHE_DIR/inventories-machines.log" 2>&1 ||
       { tail -n 30 "$KUBEMARK_CACHE_DIR/inventories-machines.log"; return 1; }
   fi
