@@ -2,7 +2,7 @@
 # The whole test suite, in order: ansible-lint (production profile), the collection tarball
 # (build, offline install, ansible-doc), ansible-test sanity, unit tests (pytest), then the
 # molecule scenarios on real machine containers. Installs what it needs.
-# Stages can be chosen: hack/test.sh lint build sanity units integration inventories molecule
+# Stages can be chosen: hack/test.sh lint build sanity units integration inventories e2e molecule
 # (default: all).
 set -uo pipefail
 export KUBEMARK_REQUIREMENTS=requirements-test.txt
@@ -11,7 +11,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh" || exit 2
 cd "$KUBEMARK_REPO" || exit 2
 
 stages=("$@")
-[ "${#stages[@]}" -gt 0 ] || stages=(lint build sanity units integration inventories molecule)
+[ "${#stages[@]}" -gt 0 ] || stages=(lint build sanity units integration inventories e2e molecule)
 
 # ansible-test and pytest need the collection at .../ansible_collections/kubemark/kubemark: copy
 # the files git knows (tracked and new, not ignored) into a scratch tree outside the checkout.
@@ -108,6 +108,12 @@ stage_inventories() {
       { tail -n 30 "$KUBEMARK_CACHE_DIR/inventories-teardown.log"; rc=1; }
   fi
   return $rc
+}
+
+stage_e2e() {
+  # The README's first command on inventories/local, checked like a user would (Ready hollow
+  # nodes, the perf report, a second run with changed=0), then torn down.
+  bash tests/e2e/test_local.sh
 }
 
 stage_molecule() {
