@@ -47,9 +47,9 @@ cluster_answers() {
 recap_changed() {
   # Sum of changed= over every host of a PLAY RECAP.
   local sum=0 count
-  for count in $(sed -n '/PLAY RECAP/,$p' "$1" | grep -o 'changed=[0-9]*' | cut -d= -f2); do
+  while read -r count; do
     sum=$((sum + count))
-  done
+  done < <(sed -n '/PLAY RECAP/,$p' "$1" | grep -o 'changed=[0-9]*' | cut -d= -f2)
   echo "$sum"
 }
 
@@ -58,7 +58,8 @@ if cluster_answers; then
   made_cluster=false
   printf 'note a local cluster already answers: it is used and kept\n'
 fi
-last_report_before=$(ls -1d "$results"/*/ 2>/dev/null | sort | tail -n 1)
+newest_run() { find "$results" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | sort | tail -n 1; }
+last_report_before=$(newest_run)
 
 # 1. make local
 start=$(date +%s)
@@ -83,7 +84,7 @@ if [ "$site_ok" = true ]; then
   fi
 
   # 3. the perf report
-  report_dir=$(ls -1d "$results"/*/ 2>/dev/null | sort | tail -n 1)
+  report_dir=$(newest_run)
   if [ -z "$report_dir" ] || [ "$report_dir" = "$last_report_before" ]; then
     fail "a new perf run directory under $results"
   else
