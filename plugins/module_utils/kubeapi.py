@@ -25,7 +25,14 @@ import tempfile
 import urllib.error
 import urllib.parse
 
+from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.urls import Request
+
+try:
+    import yaml
+    HAS_YAML = True
+except ImportError:
+    HAS_YAML = False
 
 
 class KubeApiError(Exception):
@@ -114,7 +121,6 @@ class KubeClient:
 
     @classmethod
     def from_file(cls, path, context=None, timeout=15):
-        import yaml  # only needed to read a file
         with open(path, encoding='utf-8') as handle:
             config = yaml.safe_load(handle)
         return cls(config, context=context, base_dir=os.path.dirname(os.path.abspath(path)), timeout=timeout)
@@ -159,3 +165,15 @@ class KubeClient:
     def list_nodes(self, label_selector=None):
         query = {'labelSelector': label_selector} if label_selector else None
         return self.request('GET', '/api/v1/nodes', query=query).get('items') or []
+
+
+def client_for_module(module, path=None, content=None, context=None, timeout=15):
+    """A KubeClient for a module, from a kubeconfig file or its YAML text; fails the module when it cannot load."""
+    if not HAS_YAML:
+        module.fail_json(msg=missing_required_lib('PyYAML'))
+    try:
+        if path:
+            return KubeClient.from_file(path, context=context, timeout=timeout)
+        return KubeClient(yaml.safe_load(content), context=context, timeout=timeout)
+    except Exception as error:  # pylint: disable=broad-except
+        module.fail_json(msg='cannot load the kubeconfig %s: %s' % (path or '(kubeconfig_content)', error))

@@ -357,3 +357,27 @@ def replace_file_atomically(module, path, text):
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def run_patch_module(module, relative_path, check_arguments, make_patch, result_fields):
+    """The flow both patch modules share; exits the module.
+
+    check_arguments() raises SourcePatchError for bad arguments before any file is read, so a typo
+    never looks like a moved file. make_patch(text, path) returns an object with before and after.
+    result_fields(patch) gives the module's own return values.
+    """
+    try:
+        check_arguments()
+        path = source_file(module.params['src'], relative_path)
+        patch = make_patch(read_source(path), path)
+        changed = patch.after != patch.before
+        if changed and not module.check_mode:
+            replace_file_atomically(module, path, patch.after)
+    except SourcePatchError as error:
+        module.fail_json(msg=str(error))
+
+    result = dict(changed=changed, path=path, patch=unified_diff(patch.before, patch.after, relative_path) if changed else '')
+    result.update(result_fields(patch))
+    if module._diff:
+        result['diff'] = dict(before=patch.before, after=patch.after, before_header=path, after_header=path)
+    module.exit_json(**result)

@@ -113,13 +113,9 @@ patch:
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.kubemark.kubemark.plugins.module_utils.source_patch import (
     HOLLOW_KUBELET_FILE,
-    SourcePatchError,
     cri_shape_for_version,
-    read_source,
-    replace_file_atomically,
+    run_patch_module,
     set_cri_endpoint,
-    source_file,
-    unified_diff,
     validate_cri_endpoint,
 )
 
@@ -133,35 +129,19 @@ def main():
         ),
         supports_check_mode=True,
     )
-    src = module.params['src']
     endpoint = module.params['endpoint']
     version = module.params['version']
 
-    try:
-        # Argument errors come before any file access, so a typo never looks like a moved file.
+    def check_arguments():
         validate_cri_endpoint(endpoint)
         if version:
             cri_shape_for_version(version)
-        path = source_file(src, HOLLOW_KUBELET_FILE)
-        patch = set_cri_endpoint(read_source(path), endpoint, version=version, path=path)
-        changed = patch.after != patch.before
-        if changed and not module.check_mode:
-            replace_file_atomically(module, path, patch.after)
-    except SourcePatchError as error:
-        module.fail_json(msg=str(error))
 
-    result = dict(
-        changed=changed,
-        path=path,
-        field=patch.field,
-        line=patch.line,
-        previous_endpoint=patch.previous_endpoint,
-        endpoint=patch.endpoint,
-        patch=unified_diff(patch.before, patch.after, HOLLOW_KUBELET_FILE) if changed else '',
-    )
-    if module._diff:
-        result['diff'] = dict(before=patch.before, after=patch.after, before_header=path, after_header=path)
-    module.exit_json(**result)
+    run_patch_module(
+        module, HOLLOW_KUBELET_FILE, check_arguments,
+        lambda text, path: set_cri_endpoint(text, endpoint, version=version, path=path),
+        lambda patch: dict(field=patch.field, line=patch.line, previous_endpoint=patch.previous_endpoint,
+                           endpoint=patch.endpoint))
 
 
 if __name__ == '__main__':

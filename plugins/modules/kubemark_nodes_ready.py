@@ -131,15 +131,9 @@ elapsed:
 
 import time
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.kubemark.kubemark.plugins.module_utils import hollow_nodes
-from ansible_collections.kubemark.kubemark.plugins.module_utils.kubeapi import KubeApiError, KubeClient
-
-try:
-    import yaml  # noqa: F401  pylint: disable=unused-import
-    HAS_YAML = True
-except ImportError:
-    HAS_YAML = False
+from ansible_collections.kubemark.kubemark.plugins.module_utils.kubeapi import KubeApiError, client_for_module
 
 
 def main():
@@ -156,18 +150,13 @@ def main():
         ),
         supports_check_mode=True,
     )
-    if not HAS_YAML:
-        module.fail_json(msg=missing_required_lib('PyYAML'))
     params = module.params
     if params['count'] < 0:
         module.fail_json(msg='count must be 0 or more, not %d' % params['count'])
     if params['wait_timeout'] < 0 or params['poll_interval'] < 1:
         module.fail_json(msg='wait_timeout must be 0 or more and poll_interval 1 or more')
 
-    try:
-        api = KubeClient.from_file(params['kubeconfig'], context=params['context'])
-    except Exception as error:  # pylint: disable=broad-except
-        module.fail_json(msg='cannot load the kubeconfig %s: %s' % (params['kubeconfig'], error))
+    api = client_for_module(module, path=params['kubeconfig'], context=params['context'])
 
     start = time.monotonic()
     deadline = start + params['wait_timeout']

@@ -106,13 +106,9 @@ patch:
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.kubemark.kubemark.plugins.module_utils.source_patch import (
     KUBE_PROXY_SERVER_FILE,
-    SourcePatchError,
     guard_proxy_healthz,
     parse_minor,
-    read_source,
-    replace_file_atomically,
-    source_file,
-    unified_diff,
+    run_patch_module,
 )
 
 
@@ -124,31 +120,16 @@ def main():
         ),
         supports_check_mode=True,
     )
-    src = module.params['src']
     version = module.params['version']
 
-    try:
+    def check_arguments():
         if version:
             parse_minor(version)
-        path = source_file(src, KUBE_PROXY_SERVER_FILE)
-        patch = guard_proxy_healthz(read_source(path), version=version, path=path)
-        changed = patch.after != patch.before
-        if changed and not module.check_mode:
-            replace_file_atomically(module, path, patch.after)
-    except SourcePatchError as error:
-        module.fail_json(msg=str(error))
 
-    result = dict(
-        changed=changed,
-        path=path,
-        needed=patch.needed,
-        shape=patch.shape,
-        line=patch.line,
-        patch=unified_diff(patch.before, patch.after, KUBE_PROXY_SERVER_FILE) if changed else '',
-    )
-    if module._diff:
-        result['diff'] = dict(before=patch.before, after=patch.after, before_header=path, after_header=path)
-    module.exit_json(**result)
+    run_patch_module(
+        module, KUBE_PROXY_SERVER_FILE, check_arguments,
+        lambda text, path: guard_proxy_healthz(text, version=version, path=path),
+        lambda patch: dict(needed=patch.needed, shape=patch.shape, line=patch.line))
 
 
 if __name__ == '__main__':

@@ -87,14 +87,8 @@ method:
   type: str
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible_collections.kubemark.kubemark.plugins.module_utils.kubeapi import KubeApiError, KubeClient
-
-try:
-    import yaml
-    HAS_YAML = True
-except ImportError:
-    HAS_YAML = False
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.kubemark.kubemark.plugins.module_utils.kubeapi import KubeApiError, client_for_module
 
 
 def main():
@@ -110,17 +104,10 @@ def main():
         mutually_exclusive=[('kubeconfig', 'kubeconfig_content')],
         supports_check_mode=True,
     )
-    if not HAS_YAML:
-        module.fail_json(msg=missing_required_lib('PyYAML'))
     params = module.params
     source = params['kubeconfig'] or 'the kubeconfig'
-    try:
-        if params['kubeconfig']:
-            api = KubeClient.from_file(params['kubeconfig'], timeout=params['timeout'])
-        else:
-            api = KubeClient(yaml.safe_load(params['kubeconfig_content']), timeout=params['timeout'])
-    except Exception as error:  # pylint: disable=broad-except
-        module.fail_json(msg='cannot load %s: %s' % (source, error))
+    api = client_for_module(module, path=params['kubeconfig'], content=params['kubeconfig_content'],
+                            timeout=params['timeout'])
     server = api.server
 
     try:
