@@ -19,7 +19,7 @@ tree=$work/kubernetes
 cp -r "$(moddir "k8s.io/kubernetes@$version")" "$tree"
 chmod -R u+w "$tree"
 mkdir -p "$tree/staging/src/k8s.io"
-for dir in $(sed -n 's#^\s*\./staging/src/k8s.io/\([a-z0-9-]*\)$#\1#p' "$tree/go.work"); do
+sed -n 's#^\s*\./staging/src/k8s.io/\([a-z0-9-]*\)$#\1#p' "$tree/go.work" | while read -r dir; do
   # The proxy refuses some modules at some patch releases (HTTP 403, for example the sample-*
   # modules at v0.33.13): take the newest patch of the same minor that it serves instead, and say so.
   if ! src=$(moddir "k8s.io/$dir@$staging_version" 2>/dev/null); then
