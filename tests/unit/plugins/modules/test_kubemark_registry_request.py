@@ -58,8 +58,8 @@ class FakeRegistry(BaseHTTPRequestHandler):
         if self.mode == 'basic' and not self._basic_ok():
             return self._send(401, b'{}', {'WWW-Authenticate': 'Basic realm="fake"'})
         if self.mode == 'bearer' and self.headers.get('Authorization') != 'Bearer ' + TOKEN:
-            return self._send(401, b'{}', {'WWW-Authenticate': 'Bearer realm="%s/token",service="fake-registry",'
-                                                                 'scope="repository:kubemark:pull"' % host})
+            challenge = 'Bearer realm="%s/token",service="fake-registry",scope="repository:kubemark:pull"' % host
+            return self._send(401, b'{}', {'WWW-Authenticate': challenge})
         if self.path == '/v2/':
             return self._send(200, b'{}')
         if self.path == '/v2/kubemark/manifests/v1':
