@@ -297,7 +297,7 @@ def main():
     params = module.params
     try:
         cas, leaves = pki.cluster_specs(params['apiserver_sans'], params['etcd_sans'], params['node_names'],
-                                       params['component_sans'])
+                                        params['component_sans'])
         plan = pki.plan(params['path'], cas, leaves, key_type=params['key_type'],
                         validity_days=params['validity_days'], ca_validity_days=params['ca_validity_days'],
                         renew_before_days=params['renew_before_days'], rotate=params['rotate_ca'])
