@@ -99,11 +99,19 @@ def validate_node_name(name):
     return name
 
 
-def cluster_specs(apiserver_sans, etcd_sans, node_names):
+# Serving certificates of the components that kubeadm leaves self-signed: file name -> common name.
+COMPONENT_SERVING = (
+    ('kube-controller-manager-serving', 'kube-controller-manager'),
+    ('kube-scheduler-serving', 'kube-scheduler'),
+)
+
+
+def cluster_specs(apiserver_sans, etcd_sans, node_names, component_sans=()):
     """Return (cas, leaves) describing a kubeadm-like control plane PKI.
 
     Names are paths relative to the PKI directory without extension: '<name>.crt' and
-    '<name>.key'.
+    '<name>.key'. With component_sans, kube-controller-manager and kube-scheduler get serving
+    certificates from the cluster CA with those SANs (otherwise they make self-signed ones).
     """
     cas = (
         CaSpec('ca', 'kubernetes'),
@@ -130,6 +138,10 @@ def cluster_specs(apiserver_sans, etcd_sans, node_names):
         LeafSpec('kube-scheduler', 'ca', 'system:kube-scheduler', (), client, ()),
         LeafSpec('kube-proxy', 'ca', 'system:kube-proxy', (), client, ()),
     ]
+    components = parse_sans(component_sans or (), 'component_sans')
+    if components:
+        for name, common_name in COMPONENT_SERVING:
+            leaves.append(LeafSpec(name, 'ca', common_name, (), frozenset([SERVER]), components))
     seen = set()
     for node in node_names:
         validate_node_name(node)

@@ -129,13 +129,18 @@ options:
     default: ''
   component_validate_certs:
     description:
-      - Verify the serving certificate of O(scheduler_metrics_url). kube-scheduler serves a self-signed certificate unless
-        it was given one, hence the default.
+      - Verify the serving certificate of O(scheduler_metrics_url) (and of its pprof endpoints).
+      - A master made by the kubemark.kubemark.master role gives kube-scheduler a serving certificate from the cluster CA,
+        which the kubeconfig trusts, so the default verifies it with no further setting.
+      - Set it to V(false) only for a kube-scheduler that serves its own self-signed certificate (a master not made by
+        the collection, started without C(--tls-cert-file)); the endpoint's identity is then not checked.
     type: bool
-    default: false
+    default: true
   component_ca_cert:
     description:
-      - CA bundle for O(component_validate_certs=true).
+      - CA bundle that verifies O(scheduler_metrics_url) when O(component_validate_certs=true).
+      - Default the CA the kubeconfig trusts for the API server (its cluster's C(certificate-authority) or
+        C(certificate-authority-data)); the system trust store when it names none.
     type: path
   profiles:
     description:
@@ -283,7 +288,7 @@ def main():
             pod_cpu_request=dict(type='str', default='1m'),
             pod_memory_request=dict(type='str', default='10Mi'),
             scheduler_metrics_url=dict(type='str', default=''),
-            component_validate_certs=dict(type='bool', default=False),
+            component_validate_certs=dict(type='bool', default=True),
             component_ca_cert=dict(type='path'),
             profiles=dict(type='bool', default=False),
             profile_seconds=dict(type='int', default=30),

@@ -23,6 +23,10 @@ description:
     C(kube-controller-manager) (CN=system:kube-controller-manager), C(kube-scheduler)
     (CN=system:kube-scheduler), C(kube-proxy) (CN=system:kube-proxy) and
     C(kubelet-client-NODE) (CN=system:node:NODE, O=system:nodes) for every entry of O(node_names)."
+  - "With O(component_sans), serving certificates from C(ca) for kube-controller-manager and
+    kube-scheduler: C(kube-controller-manager-serving) (CN=kube-controller-manager) and
+    C(kube-scheduler-serving) (CN=kube-scheduler), server auth, SANs from O(component_sans).
+    Without them, both components serve a self-signed certificate clients cannot verify."
   - "The service-account signing key pair C(sa.key)/C(sa.pub)."
   - Every run reads what exists and compares it with what is asked, the way
     C(community.crypto.x509_certificate) does. A leaf certificate is reissued when it is missing or
@@ -61,6 +65,17 @@ options:
     type: list
     elements: str
     default: [localhost, 127.0.0.1, '::1']
+  component_sans:
+    description:
+      - IP addresses and DNS names of the serving certificates of kube-controller-manager (secure port 10257) and
+        kube-scheduler (secure port 10259), issued by C(ca) so that clients (metrics scrapers) verify them with the
+        cluster CA.
+      - Nothing is added implicitly. List the master's addresses and names clients use, C(localhost) and C(127.0.0.1).
+      - Empty (the default) issues no such certificates; emptying it later leaves existing files in place.
+      - Changing the list reissues both certificates with their existing keys; the CAs are never touched.
+    type: list
+    elements: str
+    default: []
   node_names:
     description:
       - Node names that get a kubelet client certificate C(kubelet-client-NODE.crt)
@@ -139,6 +154,7 @@ EXAMPLES = r"""
       - 127.0.0.1
     etcd_sans: [localhost, 127.0.0.1, 10.0.0.10, kubemark-master]
     node_names: [kubemark-master]
+    component_sans: [10.0.0.10, kubemark-master, localhost, 127.0.0.1]
   register: kubemark_pki
 
 - name: Show what would be renewed, without writing
@@ -266,6 +282,7 @@ def main():
             apiserver_sans=dict(type='list', elements='str', required=True),
             etcd_sans=dict(type='list', elements='str', default=['localhost', '127.0.0.1', '::1']),
             node_names=dict(type='list', elements='str', default=[]),
+            component_sans=dict(type='list', elements='str', default=[]),
             key_type=dict(type='str', choices=list(pki.KEY_TYPES), default=pki.DEFAULT_KEY_TYPE),
             validity_days=dict(type='int', default=365),
             ca_validity_days=dict(type='int', default=3650),
@@ -279,7 +296,8 @@ def main():
 
     params = module.params
     try:
-        cas, leaves = pki.cluster_specs(params['apiserver_sans'], params['etcd_sans'], params['node_names'])
+        cas, leaves = pki.cluster_specs(params['apiserver_sans'], params['etcd_sans'], params['node_names'],
+                                        params['component_sans'])
         plan = pki.plan(params['path'], cas, leaves, key_type=params['key_type'],
                         validity_days=params['validity_days'], ca_validity_days=params['ca_validity_days'],
                         renew_before_days=params['renew_before_days'], rotate=params['rotate_ca'])

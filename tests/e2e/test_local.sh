@@ -4,7 +4,8 @@
 # checks what a user would look at:
 #   - every hollow node of kubemark_hollow_node_count is Ready in the kubemark cluster;
 #   - the perf run's report.json is complete, without errors, with a pod-startup and API-call
-#     verdict for every load level, and report.md / report.html exist;
+#     verdict for every load level, kube-scheduler metrics scraped with certificate verification,
+#     and report.md / report.html exist;
 #   - a second site.yml run (every stage but perf, which is a new measurement each time) reports
 #     changed=0 on every host;
 #   - `make teardown` leaves no machine, no machine network namespace and no registry behind.
@@ -101,9 +102,14 @@ for slo in ('pod_startup', 'api_call'):
     assert not missing, '%s: no verdict for levels %r' % (slo, missing)
 for name in ('report.md', 'report.html'):
     assert os.path.getsize(os.path.join(run_dir, name)) > 0, name
+# kube-scheduler's metrics were scraped at every level, with its certificate verified.
+tls = report['run'].get('component_tls') or {}
+assert tls.get('validate_certs') is True, 'scheduler scraped without certificate verification: %r' % tls
+server = report.get('server') or {}
+assert server and all(level.get('scheduler') for level in server.values()), 'no scheduler metrics in %r' % sorted(server)
 pod = [check for check in report['slo_checks'] if check['slo'] == 'pod_startup']
-print('verdict %s; pod startup p99 per level: %s' % (
-    report['verdict'], ', '.join('%g%%: %.2f s' % (check['level'], check['value']) for check in pod)))
+print('verdict %s; pod startup p99 per level: %s; scheduler metrics verified with the %s CA' % (
+    report['verdict'], ', '.join('%g%%: %.2f s' % (check['level'], check['value']) for check in pod), tls.get('ca_source')))
 EOF
     then
       pass "perf report $(basename "$report_dir"): $(cat "$log_dir/report.check")"

@@ -120,6 +120,23 @@ def load_configuration(kubeconfig, context=None):
     return configuration
 
 
+def component_tls(params, configuration):
+    """How component endpoints (kube-scheduler's secure port) are verified: (validate_certs, ca_path, ca_source).
+
+    With component_validate_certs, the CA is component_ca_cert when given, else the CA the kubeconfig
+    trusts for the API server (the cluster CA, which also issues the components' serving certificates
+    of a master made by the master role), else the system trust store. Without it nothing is verified.
+    """
+    if not params.get('component_validate_certs'):
+        return False, None, 'none'
+    if params.get('component_ca_cert'):
+        return True, params['component_ca_cert'], 'component_ca_cert'
+    kubeconfig_ca = getattr(configuration, 'ssl_ca_cert', None)
+    if kubeconfig_ca:
+        return True, kubeconfig_ca, 'kubeconfig'
+    return True, None, 'system'
+
+
 RUN_LABEL = 'kubemark.io/perf-run'
 LEVEL_LABEL = 'kubemark.io/perf-level'
 PERF_LABEL = 'kubemark.io/perf'
@@ -402,6 +419,7 @@ class DensityTest(object):
         self.calls = []
         self.probe_nodes = []
         self.api_pacer = Pacer(params['api_qps'])
+        self.component_validate_certs, self.component_ca_path, ca_source = component_tls(params, configuration)
         self.meta = {
             'format': samples.FORMAT,
             'tool': 'kubemark.kubemark.kubemark_density',
@@ -415,6 +433,12 @@ class DensityTest(object):
             'parameters': dict((k, v) for k, v in params.items() if k not in ('run_id',)),
             'levels': [],
             'profiles': [],
+            # How the scheduler's endpoint was verified; the CA path is named only when it was asked for.
+            'component_tls': {
+                'validate_certs': self.component_validate_certs,
+                'ca_source': ca_source,
+                'ca_cert': params.get('component_ca_cert') if ca_source == 'component_ca_cert' else None,
+            },
         }
 
     # ------------------------------------------------------------------ samples
@@ -506,8 +530,8 @@ class DensityTest(object):
         token = bearer_token(configuration)
         if token:
             headers['Authorization'] = token
-        response = open_url(url, headers=headers, timeout=timeout, validate_certs=bool(self.params.get('component_validate_certs')),
-                            ca_path=self.params.get('component_ca_cert'), client_cert=configuration.cert_file or None,
+        response = open_url(url, headers=headers, timeout=timeout, validate_certs=self.component_validate_certs,
+                            ca_path=self.component_ca_path, client_cert=configuration.cert_file or None,
                             client_key=configuration.key_file or None, use_proxy=False)
         try:
             return response.read()

@@ -10,7 +10,8 @@ etcd, kube-apiserver, kube-controller-manager, kube-scheduler and N hollow kubel
 ~/.cache/kubemark/kubernetes/VERSION/bin, all state in one temporary directory. The PKI is made by
 the collection's own module_utils/pki.py; hollow kubelets authenticate with per-node tokens
 (system:node:NAME, group system:nodes) from a token file, the admin, controller-manager and
-scheduler with client certificates.
+scheduler with client certificates. kube-controller-manager and kube-scheduler serve certificates
+from the cluster CA, so the perf suite verifies the scheduler's metrics endpoint as on a real master.
 
 Ports (127.0.0.1 only, so tests of other parts of the project are not disturbed): etcd
 23379/23380, kube-apiserver 23443, kube-controller-manager 23257, kube-scheduler 23259, hollow
@@ -169,7 +170,7 @@ class ProcessCluster(object):
         pki = _import_pki()
         path = os.path.join(self.dir, 'pki')
         cas, leaves = pki.cluster_specs(['127.0.0.1', 'localhost', '10.96.0.1', 'kubernetes', 'kubernetes.default'],
-                                        ['127.0.0.1', 'localhost'], [])
+                                        ['127.0.0.1', 'localhost'], [], ['127.0.0.1', 'localhost'])
         pki.apply(pki.plan(path, cas, leaves))
         self.pki_dir = path
         self.ca = os.path.join(path, 'ca.crt')
@@ -285,11 +286,14 @@ class ProcessCluster(object):
             '--service-account-private-key-file', os.path.join(pki, 'sa.key'), '--root-ca-file', self.ca,
             '--use-service-account-credentials=true', '--kube-api-qps', '200', '--kube-api-burst', '400',
             '--concurrent-deployment-syncs', '10', '--concurrent-replicaset-syncs', '10', '--concurrent-rc-syncs', '10',
-            '--v', '1'])
+            '--tls-cert-file', os.path.join(pki, 'kube-controller-manager-serving.crt'),
+            '--tls-private-key-file', os.path.join(pki, 'kube-controller-manager-serving.key'), '--v', '1'])
         self.spawn('kube-scheduler', [
             os.path.join(BIN_DIR, 'kube-scheduler'), '--kubeconfig', self.scheduler_kubeconfig,
             '--authentication-kubeconfig', self.scheduler_kubeconfig, '--authorization-kubeconfig', self.scheduler_kubeconfig,
-            '--bind-address', HOST, '--secure-port', str(SCHEDULER_PORT), '--leader-elect=false', '--v', '1'])
+            '--bind-address', HOST, '--secure-port', str(SCHEDULER_PORT), '--leader-elect=false',
+            '--tls-cert-file', os.path.join(pki, 'kube-scheduler-serving.crt'),
+            '--tls-private-key-file', os.path.join(pki, 'kube-scheduler-serving.key'), '--v', '1'])
         for index, name in enumerate(self.node_names):
             root = os.path.join(self.dir, 'nodes', name)
             os.makedirs(root)

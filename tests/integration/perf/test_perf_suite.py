@@ -100,6 +100,8 @@ def test_server_side_metrics_and_profiles(full_run, perf_cluster):
                                                              'scheduler-cpu.pprof', 'scheduler-heap.pprof']
     for path in profiles:
         assert os.path.getsize(os.path.join(directory, path)) > 100
+    # The scheduler was scraped with its certificate verified by the kubeconfig's (cluster) CA.
+    assert data['run']['component_tls'] == {'validate_certs': True, 'ca_source': 'kubeconfig', 'ca_cert': None}
 
 
 def test_report_is_reproducible_from_raw_samples(full_run):
@@ -165,6 +167,15 @@ def test_unreachable_scheduler_metrics_is_incomplete(run_playbook, perf_vars):
     assert 'cannot scrape kube-scheduler metrics at https://127.0.0.1:23258/metrics' in output
     with open(os.path.join(run_dir_of(variables['perf_results_dir']), 'report.json')) as handle:
         assert json.load(handle)['verdict'] == 'incomplete'
+
+
+def test_scheduler_certificate_that_the_ca_does_not_verify_is_refused(run_playbook, perf_vars, perf_cluster):
+    # The etcd CA did not issue the scheduler's serving certificate: verification must fail the scrape.
+    variables = perf_vars(perf_component_ca_cert=os.path.join(perf_cluster.pki_dir, 'etcd', 'ca.crt'), perf_load_levels=[10])
+    rc, output = run_playbook(variables)
+    assert rc != 0
+    assert 'cannot scrape kube-scheduler metrics at %s' % perf_cluster.scheduler_metrics_url in output
+    assert 'CERTIFICATE_VERIFY_FAILED' in output or 'certificate verify failed' in output, output[-3000:]
 
 
 # ----------------------------------------------------------------------------------- the HTML

@@ -53,6 +53,28 @@ def test_cluster_specs_lists_the_kubeadm_like_set():
     assert by_name['apiserver-etcd-client'].ca == 'etcd/ca'
 
 
+def test_component_serving_certificates_only_with_component_sans():
+    _cas, leaves = _specs()
+    assert not [leaf for leaf in leaves if leaf.name.endswith('-serving')]
+
+    _cas, leaves = pki.cluster_specs(['10.0.0.10'], ['localhost'], [], ['LocalHost', '127.0.0.1', '10.0.0.10', '127.0.0.1'])
+    by_name = dict((leaf.name, leaf) for leaf in leaves)
+    for name, common_name in (('kube-scheduler-serving', 'kube-scheduler'),
+                              ('kube-controller-manager-serving', 'kube-controller-manager')):
+        assert by_name[name].ca == 'ca'
+        assert by_name[name].common_name == common_name
+        assert by_name[name].organizations == ()
+        assert by_name[name].usages == frozenset([pki.SERVER])
+        assert by_name[name].sans == (('dns', 'localhost'), ('ip', '10.0.0.10'), ('ip', '127.0.0.1'))
+    # The client certificates of the same components are unchanged.
+    assert by_name['kube-scheduler'].usages == frozenset([pki.CLIENT])
+
+
+def test_component_sans_are_validated():
+    with pytest.raises(pki.PkiError, match='component_sans'):
+        pki.cluster_specs(['10.0.0.10'], ['localhost'], [], ['not a name'])
+
+
 def test_plan_reads_only(tmp_path):
     cas, leaves = _specs()
     target = tmp_path / 'pki'

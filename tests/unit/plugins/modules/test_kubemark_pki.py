@@ -515,3 +515,56 @@ def test_path_that_is_a_file_fails(run, args, pki_dir):
     pki_dir.write_text('')
     result = run(args)
     assert result['failed'] is True and result['msg'] == '%s exists and is not a directory' % pki_dir
+
+
+COMPONENT_SANS = ['10.0.0.10', 'kubemark-master', 'localhost', '127.0.0.1']
+COMPONENT_FILES = ['kube-controller-manager-serving.crt', 'kube-controller-manager-serving.key',
+                   'kube-scheduler-serving.crt', 'kube-scheduler-serving.key']
+
+
+def test_component_sans_add_serving_certificates_from_the_cluster_ca(run, args, pki_dir):
+    first = run(args)
+    before = _snapshot(pki_dir)
+    args['component_sans'] = list(COMPONENT_SANS)
+
+    added = run(args)
+
+    assert added['changed'] is True
+    assert sorted(added['created']) == COMPONENT_FILES
+    assert added['renewed'] == []
+    assert added['ca_fingerprint'] == first['ca_fingerprint']
+    assert _changed_files(before, _snapshot(pki_dir)) == COMPONENT_FILES
+    for name, common_name in (('kube-scheduler-serving', 'kube-scheduler'),
+                              ('kube-controller-manager-serving', 'kube-controller-manager')):
+        assert stat.S_IMODE(os.stat(str(pki_dir / (name + '.key'))).st_mode) == 0o600
+        assert stat.S_IMODE(os.stat(str(pki_dir / (name + '.crt'))).st_mode) == 0o644
+        code, output = _openssl_verify(pki_dir / 'ca.crt', pki_dir / (name + '.crt'), 'sslserver')
+        assert code == 0 and output.strip().endswith(': OK'), (name, output)
+        cert = _cert(pki_dir, name)
+        assert cert.subject.rfc4514_string() == 'CN=%s' % common_name
+        usages = list(cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value)
+        assert usages == [ExtendedKeyUsageOID.SERVER_AUTH]
+        names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        assert sorted(names.get_values_for_type(x509.DNSName)) == ['kubemark-master', 'localhost']
+        assert sorted(str(ip) for ip in names.get_values_for_type(x509.IPAddress)) == ['10.0.0.10', '127.0.0.1']
+        assert added['certificates'][name]['ca'] == 'ca'
+    assert 'PRIVATE KEY' not in added['raw_output']
+    assert run(args)['changed'] is False
+
+
+def test_a_component_san_change_reissues_the_serving_leaves_only(run, args, pki_dir):
+    args['component_sans'] = list(COMPONENT_SANS)
+    first = run(args)
+    before = _snapshot(pki_dir)
+    args['component_sans'] = COMPONENT_SANS + ['10.0.0.11']
+
+    result = run(args)
+
+    assert result['changed'] is True
+    assert result['created'] == []
+    assert sorted(entry['path'] for entry in result['renewed']) == ['kube-controller-manager-serving.crt',
+                                                                    'kube-scheduler-serving.crt']
+    assert all(entry['reasons'] == ['SANs change: adds IP:10.0.0.11'] for entry in result['renewed'])
+    assert _changed_files(before, _snapshot(pki_dir)) == ['kube-controller-manager-serving.crt', 'kube-scheduler-serving.crt']
+    assert result['ca_fingerprints'] == first['ca_fingerprints']
+    assert run(args)['changed'] is False

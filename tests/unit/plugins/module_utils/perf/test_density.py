@@ -10,6 +10,7 @@ The test itself runs against a real cluster of processes in tests/integration/pe
 
 from __future__ import annotations
 
+import base64
 import time
 
 import pytest
@@ -100,3 +101,39 @@ def test_pacer_spaces_events():
     weighted.wait(5)
     weighted.wait(1)
     assert time.monotonic() - started >= 0.045
+
+
+class _Configuration(object):
+    def __init__(self, ssl_ca_cert=None):
+        self.ssl_ca_cert = ssl_ca_cert
+
+
+def test_component_tls_verifies_with_the_kubeconfig_ca_by_default():
+    configuration = _Configuration('/tmp/kubeconfig-ca.crt')
+    assert density.component_tls({'component_validate_certs': True}, configuration) == (True, '/tmp/kubeconfig-ca.crt', 'kubeconfig')
+    assert density.component_tls({'component_validate_certs': True, 'component_ca_cert': '/etc/ca.crt'},
+                                 configuration) == (True, '/etc/ca.crt', 'component_ca_cert')
+    assert density.component_tls({'component_validate_certs': True, 'component_ca_cert': None},
+                                 _Configuration()) == (True, None, 'system')
+    assert density.component_tls({'component_validate_certs': False, 'component_ca_cert': '/etc/ca.crt'},
+                                 configuration) == (False, None, 'none')
+
+
+def test_component_tls_takes_the_ca_data_of_a_real_kubeconfig(tmp_path):
+    pytest.importorskip('kubernetes')
+    ca_data = b'-----BEGIN CERTIFICATE-----\nnot really a certificate\n-----END CERTIFICATE-----\n'
+    kubeconfig = tmp_path / 'admin.kubeconfig'
+    kubeconfig.write_text('\n'.join([
+        'apiVersion: v1', 'kind: Config',
+        'clusters:', '- name: c', '  cluster:', '    server: https://10.0.0.10:6443',
+        '    certificate-authority-data: %s' % base64.b64encode(ca_data).decode('ascii'),
+        'users:', '- name: u', '  user:', '    token: abc',
+        'contexts:', '- name: c', '  context:', '    cluster: c', '    user: u',
+        'current-context: c', '']))
+
+    validate, ca_path, source = density.component_tls({'component_validate_certs': True},
+                                                      density.load_configuration(str(kubeconfig)))
+
+    assert (validate, source) == (True, 'kubeconfig')
+    with open(ca_path, 'rb') as handle:
+        assert handle.read() == ca_data
