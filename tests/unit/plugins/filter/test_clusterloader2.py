@@ -14,7 +14,22 @@ from ansible_collections.kubemark.kubemark.plugins.filter.clusterloader2 import 
 
 # Shaped like clusterloader2's testing/density/config.yaml: template actions, a measurement whose
 # Params hold template calls, a blank line inside a step, steps with several measurements.
-CONFIG = """\
+TEST_METRICS_START = """\
+  - Identifier: TestMetrics
+    Method: TestMetrics
+    Params:
+      action: start
+      nodeMode: {{$NODE_MODE}}
+
+      restartCountThresholdOverrides: {{YamlQuote $RESTART_COUNT_THRESHOLD_OVERRIDES 4}}
+"""
+TEST_METRICS_GATHER = """\
+  - Identifier: TestMetrics
+    Method: TestMetrics
+    Params:
+      action: gather
+"""
+CONFIG_WITHOUT = """\
 {{$NODE_MODE := DefaultParam .NODE_MODE "allnodes"}}
 name: density
 steps:
@@ -24,45 +39,20 @@ steps:
     Method: APIResponsivenessPrometheus
     Params:
       action: start
-  - Identifier: TestMetrics
-    Method: TestMetrics
-    Params:
-      action: start
-      nodeMode: {{$NODE_MODE}}
-
-      restartCountThresholdOverrides: {{YamlQuote $RESTART_COUNT_THRESHOLD_OVERRIDES 4}}
-
+%s
 - name: Gather
   measurements:
   {{if not $USE_SIMPLE_LATENCY_QUERY}}
   - Identifier: APIResponsivenessPrometheus
     Method: APIResponsivenessPrometheus
   {{end}}
-  - Identifier: TestMetrics
-    Method: TestMetrics
-    Params:
-      action: gather
-"""
+%s"""
+CONFIG = CONFIG_WITHOUT % (TEST_METRICS_START, TEST_METRICS_GATHER)
 
 
 def test_removes_every_item_of_the_method_and_keeps_the_rest_verbatim():
     result = cl2_drop_measurements(CONFIG, ['TestMetrics'])
-    assert 'TestMetrics' not in result
-    assert 'nodeMode' not in result and 'YamlQuote' not in result
-    assert result == CONFIG.replace("""\
-  - Identifier: TestMetrics
-    Method: TestMetrics
-    Params:
-      action: start
-      nodeMode: {{$NODE_MODE}}
-
-      restartCountThresholdOverrides: {{YamlQuote $RESTART_COUNT_THRESHOLD_OVERRIDES 4}}
-""", '').replace("""\
-  - Identifier: TestMetrics
-    Method: TestMetrics
-    Params:
-      action: gather
-""", '')
+    assert result == CONFIG_WITHOUT % ('', '')
     # The blank line that ended the first step is still there, and so are the template actions.
     assert '\n\n- name: Gather\n' in result
     assert '  {{if not $USE_SIMPLE_LATENCY_QUERY}}\n' in result and '  {{end}}\n' in result
