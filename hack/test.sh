@@ -65,7 +65,7 @@ stage_units() {
   # controller behaviour for every module test that runs after it in the same process.
   # pytest exits 5 when it collected nothing: that is a failure here, never a pass.
   (cd "$dest" && PYTHONPATH=$KUBEMARK_TEST_ROOT python -m pytest tests/unit/plugins/modules \
-    tests/unit/plugins/module_utils -p no:cacheprovider --import-mode=importlib -q) &&
+    tests/unit/plugins/module_utils tests/unit/roles -p no:cacheprovider --import-mode=importlib -q) &&
     (cd "$dest" && PYTHONPATH=$KUBEMARK_TEST_ROOT python -m pytest tests/unit/plugins/filter \
       -p no:cacheprovider --import-mode=importlib -q)
 }
