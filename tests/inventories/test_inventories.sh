@@ -165,6 +165,18 @@ done
 
 run "inventories/local: playbooks/preflight.yml --tags placeholders passes" \
   ansible-playbook -i inventories/local playbooks/preflight.yml --tags placeholders
+# CRI-O instead of containerd: the role variables it drives render and pass the roles' specs, and
+# a CRI-O version that is not a release tag is refused, naming kubemark_crio_version.
+run "inventories/local with kubemark_container_runtime=crio: role variables render, are accepted by the roles" \
+  ansible-playbook -i inventories/local tests/inventories/render.yml -e kubemark_container_runtime=crio
+if ansible-playbook -i inventories/local playbooks/preflight.yml --tags placeholders \
+  -e kubemark_container_runtime=crio -e kubemark_crio_version=1.34 >"$work/log" 2>&1; then
+  fail "inventories/local: preflight refuses kubemark_crio_version=1.34 (it passed)" "$work/log"
+elif grep -q "a CRI-O release tag in kubemark_crio_version such as v1.34.0 (got '1.34')" "$work/log"; then
+  pass "inventories/local: preflight refuses kubemark_crio_version=1.34, naming it"
+else
+  fail "inventories/local: preflight refuses kubemark_crio_version=1.34, naming it" "$work/log"
+fi
 if machines_answer inventories/local; then
   run "inventories/local: site.yml --check --tags preflight" \
     ansible-playbook -i inventories/local site.yml --check --tags preflight
