@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Figures of issue 5 (services mode): seconds from the playbook start to N hollow nodes Ready,
-# startup p50/p99 (creation to Ready) as the role reports it, RSS per hollow node (kubelet +
-# proxy) on the hosts, whether the largest N stays Ready for a while, and the changed count of an
+# Figures of issue 5 (services or pods mode): seconds from the playbook start to N hollow nodes Ready,
+# startup p50/p99 (creation to Ready) as the role reports it, RSS and USS per hollow node (kubelet
+# + proxy) on the hosts, whether the largest N stays Ready for a while, and the changed count of an
 # idempotent re-run.
 # Two setups (KUBEMARK_BENCH_INVENTORY):
 #   molecule (default)  the molecule/hollow_nodes inventory (its own network 10.195.0.0/24, two
@@ -10,6 +10,17 @@
 #   local               inventories/local (one hollow host beside the master, as `make local`):
 #                       machines and master are made by site.yml without hollow nodes and perf when
 #                       the cluster is not there, and torn down at the end unless KEEP=1.
+# Two modes (KUBEMARK_BENCH_MODE):
+#   systemd (default)   hollow nodes as units on the hollow hosts.
+#   pods                hollow nodes as pods of a Deployment in the physical cluster, which is the
+#                       master itself (master_schedulable: true, so the master has to be created
+#                       in this mode); RSS is measured on the master. The pods' CPU
+#                       requests are KUBEMARK_BENCH_POD_CPU per container (default 5m, instead of
+#                       40m + 20m: two cores minus the control plane's requests would schedule
+#                       only about 20 pods at upstream's requests) and KUBEMARK_BENCH_POD_MEMORY
+#                       (default 100Mi, upstream's; a hollow node really uses about 30 MiB of its own). KUBEMARK_BENCH_NODES_PER_POD
+#                       packs that many hollow nodes into each pod (default 1; above about 100
+#                       nodes the master's 110-pod limit needs it).
 # Usage: bash benchmarks/hollow_nodes.sh [N...]   (as root; default N = 10 25; one line per figure)
 # STABLE_SECONDS=600 (default 0: skipped) watches the Ready count at the largest N for that long
 # (every 30 s) and prints the lowest count seen and the RSS at the end.
@@ -41,25 +52,54 @@ case ${KUBEMARK_BENCH_INVENTORY:-molecule} in
   *) echo "KUBEMARK_BENCH_INVENTORY must be molecule or local" >&2; exit 2 ;;
 esac
 ssh_opts=(-o "UserKnownHostsFile=$machines_dir/ssh/known_hosts" -i "$machines_dir/ssh/id_ed25519")
+mode_args=()
+case ${KUBEMARK_BENCH_MODE:-systemd} in
+  systemd) ;;
+  pods)
+    cpu=${KUBEMARK_BENCH_POD_CPU:-5m}
+    memory=${KUBEMARK_BENCH_POD_MEMORY:-100Mi}
+    per_pod=${KUBEMARK_BENCH_NODES_PER_POD:-1}
+    hosts=("${hosts[0]%.*}.10")  # the master (the physical cluster's one node)
+    mode_args=(-e hollow_nodes_mode=pods -e master_schedulable=true -e "hollow_nodes_nodes_per_pod=$per_pod"
+      -e "{\"hollow_nodes_kubelet_resources\": {\"requests\": {\"cpu\": \"$cpu\", \"memory\": \"$memory\"}},
+           \"hollow_nodes_proxy_resources\": {\"requests\": {\"cpu\": \"$cpu\", \"memory\": \"$memory\"}}}")
+    ;;
+  *) echo "KUBEMARK_BENCH_MODE must be systemd or pods" >&2; exit 2 ;;
+esac
 kubectl=$KUBEMARK_CACHE_DIR/kubernetes/v1.33.13/bin/kubectl
 
 run() {  # run LOGNAME ANSIBLE-PLAYBOOK-ARGS...: prints elapsed seconds; output in $log.LOGNAME
   local name=$1 start end
   shift
   start=$(date +%s.%N)
-  ansible-playbook -i "$inventory" "$@" >"$log.$name" 2>&1 || { cat "$log.$name" >&2; exit 1; }
+  ansible-playbook -i "$inventory" "${mode_args[@]}" "$@" >"$log.$name" 2>&1 || { cat "$log.$name" >&2; exit 1; }
   end=$(date +%s.%N)
   echo "$end - $start" | bc
 }
 changed_total() { grep -Eo 'changed=[0-9]+' "$1" | cut -d= -f2 | paste -sd+ | bc; }
-rss_mib() {  # total RSS in MiB of the hollow kubelets or proxies (morph $1) on all hosts
-  local total=0 host kib
+mem_mib() {  # mem_mib MORPH: "RSS USS" in MiB of the hollow kubelets or proxies (--morph=MORPH) on all hosts
+  # RSS counts the pages of the kubemark binary that every process maps and shares; USS (private
+  # clean + dirty pages) is what one more hollow node costs.
+  local rss=0 uss=0 host out
   for host in "${hosts[@]}"; do
-    # shellcheck disable=SC2029  # $1 is meant to expand here
-    kib=$(ssh "${ssh_opts[@]}" "root@$host" "ps -C kubemark -o rss=,args= | grep -- '--morph=$1' | awk '{s+=\$1} END {print s+0}'")
-    total=$((total + kib))
+    # shellcheck disable=SC2029,SC2016  # $1 is meant to expand here, the rest on the host
+    out=$(ssh "${ssh_opts[@]}" "root@$host" 'r=0 u=0; for p in $(pgrep -x kubemark); do
+        grep -q -- "--morph='"$1"'" /proc/$p/cmdline 2>/dev/null || continue
+        set -- $(awk "/^Rss:/ {r=\$2} /^Private_(Clean|Dirty):/ {u+=\$2} END {print r+0, u+0}" /proc/$p/smaps_rollup 2>/dev/null || echo 0 0)
+        r=$((r + $1)); u=$((u + $2)); done; echo $r $u')
+    rss=$((rss + ${out% *}))
+    uss=$((uss + ${out#* }))
   done
-  echo "scale=1; $total / 1024" | bc
+  echo "$(echo "scale=1; $rss / 1024" | bc) $(echo "scale=1; $uss / 1024" | bc)"
+}
+memory() {  # memory N: one line of RSS and USS, in all and per hollow node
+  local kubelet proxy
+  read -r -a kubelet <<<"$(mem_mib kubelet)"
+  read -r -a proxy <<<"$(mem_mib proxy)"
+  echo "RSS kubelet ${kubelet[0]} MiB + proxy ${proxy[0]} MiB" \
+    "= $(echo "scale=1; (${kubelet[0]} + ${proxy[0]}) / $1" | bc) MiB per hollow node;" \
+    "USS kubelet ${kubelet[1]} MiB + proxy ${proxy[1]} MiB" \
+    "= $(echo "scale=1; (${kubelet[1]} + ${proxy[1]}) / $1" | bc) MiB per hollow node"
 }
 
 if ! "$kubectl" --kubeconfig "$kubeconfig" get --raw /readyz >/dev/null 2>&1; then
@@ -69,10 +109,7 @@ fi
 for n in "${counts[@]}"; do
   seconds=$(run "up-$n" playbooks/scale.yml -e "kubemark_hollow_node_count=$n" -e hollow_nodes_wait_poll=2)
   startup=$(grep -Eo 'p50 [0-9.]+ s, *p90 [0-9.]+ s, *p99 [0-9.]+ s' "$log.up-$n" | tail -1)
-  kubelet=$(rss_mib kubelet)
-  proxy=$(rss_mib proxy)
-  echo "N=$n: playbook to $n Ready ${seconds}s; startup $startup; RSS kubelet ${kubelet} MiB + proxy ${proxy} MiB" \
-    "= $(echo "scale=1; ($kubelet + $proxy) / $n" | bc) MiB per hollow node"
+  echo "N=$n: playbook to $n Ready ${seconds}s; startup $startup; $(memory "$n")"
 done
 
 if [ "${STABLE_SECONDS:-0}" -gt 0 ]; then
@@ -85,10 +122,7 @@ if [ "${STABLE_SECONDS:-0}" -gt 0 ]; then
       awk '$2 == "Ready"' | wc -l)
     [ "$ready" -ge "$lowest" ] || lowest=$ready
   done
-  kubelet=$(rss_mib kubelet)
-  proxy=$(rss_mib proxy)
-  echo "N=$n for ${STABLE_SECONDS}s: lowest Ready count $lowest of $n (polled every 30 s);" \
-    "RSS after it kubelet ${kubelet} MiB + proxy ${proxy} MiB"
+  echo "N=$n for ${STABLE_SECONDS}s: lowest Ready count $lowest of $n (polled every 30 s); after it $(memory "$n")"
 fi
 
 again=$(run again playbooks/scale.yml -e "kubemark_hollow_node_count=${counts[-1]}")

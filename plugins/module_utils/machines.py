@@ -19,6 +19,7 @@ import ipaddress
 import json
 import os
 import re
+import resource
 import shutil
 
 # A machine name becomes a hostname, a containerd container id and part of a netns name.
@@ -29,6 +30,12 @@ SIZE_FACTORS = {"": 1, "K": 1024, "M": 1024 ** 2, "G": 1024 ** 3, "T": 1024 ** 4
 # Label that marks a containerd container as one of ours: a container with the machine's name and
 # without this label belongs to somebody else and is never touched.
 MACHINE_LABEL = "kubemark.machine"
+# Open files of a machine's processes. ctr gives every container containerd's default of 1024
+# (soft and hard), and nothing inside can raise a hard limit: a schedulable master's containerd ran
+# out of descriptors at about 45 hollow-node pods ("pipe2: too many open files"). A cloud VM's
+# containerd has LimitNOFILE=infinity (1048576, the kernel's default nr_open). A machine gets that,
+# or the hard limit of the machines' containerd when it is lower (runc cannot raise it above that).
+MACHINE_OPEN_FILES = 1048576
 # Units that wait for hardware a container never has (a serial console, real ttys).
 MASKED_UNITS = (
     "getty.target",
@@ -180,6 +187,44 @@ def render_known_hosts(entries):
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+def parse_open_files_limit(limits_text):
+    """The hard 'Max open files' of /proc/<pid>/limits text: an int, None when unlimited or absent."""
+    for line in limits_text.splitlines():
+        if line.startswith("Max open files"):
+            fields = line[len("Max open files"):].split()
+            if len(fields) >= 2 and fields[1].isdigit():
+                return int(fields[1])
+            return None
+    return None
+
+
+def machine_open_files(daemon_hard_limit):
+    """The open-files limit a machine gets under a containerd with that hard limit (None: unlimited)."""
+    if daemon_hard_limit is None:
+        return MACHINE_OPEN_FILES
+    return min(daemon_hard_limit, MACHINE_OPEN_FILES)
+
+
+def spec_open_files(spec):
+    """The hard RLIMIT_NOFILE of an OCI spec's process (None when the spec sets none)."""
+    for rlimit in spec.get("process", {}).get("rlimits") or []:
+        if rlimit.get("type") == "RLIMIT_NOFILE":
+            return rlimit.get("hard")
+    return None
+
+
+def spec_with_open_files(spec, limit):
+    """A copy of an OCI spec whose process has RLIMIT_NOFILE soft = hard = limit; None when it has."""
+    rlimits = spec.get("process", {}).get("rlimits") or []
+    wanted = {"type": "RLIMIT_NOFILE", "hard": limit, "soft": limit}
+    if wanted in rlimits:
+        return None
+    patched = json.loads(json.dumps(spec))
+    others = [r for r in rlimits if r.get("type") != "RLIMIT_NOFILE"]
+    patched.setdefault("process", {})["rlimits"] = others + [wanted]
+    return patched
+
+
 def file_matches(path, data, mode):
     if not os.path.exists(path):
         return False
@@ -226,6 +271,7 @@ class MachineHost:
         self.state_dir = params["state_dir"]
         self.bridge = params["bridge"]
         self.actions = []
+        self._open_files = None
 
     # -- helpers ---------------------------------------------------------------------------
     def run(self, argv, check=True, data=None):
@@ -502,7 +548,7 @@ class MachineHost:
         if not exists:
             if self.act("create machine container %s" % name):
                 argv = [
-                    "run", "--detach", "--privileged",
+                    "containers", "create", "--privileged",
                     "--label", "%s=true" % MACHINE_LABEL,
                     "--with-ns", "network:/var/run/netns/%s" % netns_name(name),
                     # systemd and nested containerd/kubelet create cgroups: the tree must be writable.
@@ -512,13 +558,56 @@ class MachineHost:
                     argv += ["--mount", "type=bind,src=%s,dst=/dev/%s,options=bind:rw" % (loop, disk_name)]
                 argv += ["--rootfs", rootfs, name, "/sbin/init"]
                 self.ctr(*argv)
+                self.raise_open_files(name)
+                self.ctr("tasks", "start", "--detach", name)
             return
+        created_with = spec_open_files(containers[name].get("Spec") or {})
+        if created_with is not None and created_with < self.open_files_limit():
+            # Not re-created here: that would restart a running machine nobody asked to restart.
+            self.module.warn(
+                "machine %s keeps the open-files limit it was created with (%s), below %s: a "
+                "schedulable master may run out of descriptors at about 45 pods. Remove it with "
+                "playbooks/teardown.yml and run again to create it with the new limit"
+                % (name, created_with, self.open_files_limit())
+            )
         status = tasks.get(name)
         if status != "RUNNING":
             if self.act("start machine %s" % name):
                 if status is not None:
                     self.ctr("tasks", "delete", name)
                 self.ctr("tasks", "start", "--detach", name)
+
+    def open_files_limit(self):
+        """The open-files limit of new machines: see MACHINE_OPEN_FILES."""
+        if self._open_files is None:
+            hard = None
+            pidfile = os.path.join(os.path.dirname(self.socket), "containerd.pid")
+            try:
+                with open(pidfile) as handle:
+                    pid = handle.read().strip()
+                with open("/proc/%s/limits" % pid) as handle:
+                    hard = parse_open_files_limit(handle.read())
+            except (IOError, OSError):
+                # Not the machines role's daemon (another socket): its runc inherits limits like ours.
+                hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+                hard = None if hard == resource.RLIM_INFINITY else hard
+            self._open_files = machine_open_files(hard)
+        return self._open_files
+
+    def raise_open_files(self, name):
+        """Re-create a new (not started) container with ctr's own spec and a raised RLIMIT_NOFILE.
+
+        ctr has no flag for rlimits: the spec ctr generated for the flags above is read back,
+        changed in that one place, and the container is created again from it (--config).
+        """
+        rc, out, err = self.ctr("containers", "info", "--spec", name)
+        patched = spec_with_open_files(json.loads(out), self.open_files_limit())
+        if patched is None:
+            return
+        path = os.path.join(self.machine_dir(name), "container-spec.json")
+        write_atomic(path, (json.dumps(patched, indent=2, sort_keys=True) + "\n").encode("utf-8"), 0o600)
+        self.ctr("containers", "delete", name)
+        self.ctr("containers", "create", "--config", path, "--label", "%s=true" % MACHINE_LABEL, name)
 
     def stop_task(self, name, tasks):
         if name in tasks:

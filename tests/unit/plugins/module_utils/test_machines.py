@@ -10,14 +10,19 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.kubemark.kubemark.plugins.module_utils.machines import (
+    MACHINE_OPEN_FILES,
     MachineSpecError,
     host_veth_name,
     link_flags,
+    machine_open_files,
     netns_name,
+    parse_open_files_limit,
     parse_size,
     parse_task_list,
     render_hosts,
     render_known_hosts,
+    spec_open_files,
+    spec_with_open_files,
     validate_network,
     validate_specs,
 )
@@ -125,3 +130,41 @@ def test_link_flags():
     assert "UP" in link_flags(line)
     assert link_flags("4: kmv1: <BROADCAST,MULTICAST> mtu 1500") == {"BROADCAST", "MULTICAST"}
     assert link_flags("") == set()
+
+
+LIMITS = """Limit                     Soft Limit           Hard Limit           Units
+Max cpu time              unlimited            unlimited            seconds
+Max open files            1024                 20000                files
+Max locked memory         8388608              8388608              bytes
+"""
+
+
+def test_parse_open_files_limit_takes_the_hard_limit():
+    assert parse_open_files_limit(LIMITS) == 20000
+    assert parse_open_files_limit(LIMITS.replace("20000", "unlimited")) is None
+    assert parse_open_files_limit("Limit Soft Hard Units\n") is None
+
+
+def test_machine_open_files_never_above_the_daemon_nor_the_kernel_default():
+    assert machine_open_files(20000) == 20000
+    assert machine_open_files(4 * MACHINE_OPEN_FILES) == MACHINE_OPEN_FILES
+    assert machine_open_files(None) == MACHINE_OPEN_FILES
+
+
+def test_spec_with_open_files_changes_only_that_rlimit():
+    # What ctr generates: containerd's default of 1024 open files.
+    spec = {"process": {"args": ["/sbin/init"], "rlimits": [
+        {"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024},
+        {"type": "RLIMIT_CORE", "hard": 0, "soft": 0}]}, "root": {"path": "/rootfs"}}
+    patched = spec_with_open_files(spec, 20000)
+    assert spec_open_files(spec) == 1024, "the input is not modified"
+    assert spec_open_files(patched) == 20000
+    assert {"type": "RLIMIT_NOFILE", "hard": 20000, "soft": 20000} in patched["process"]["rlimits"]
+    assert {"type": "RLIMIT_CORE", "hard": 0, "soft": 0} in patched["process"]["rlimits"]
+    assert patched["root"] == spec["root"] and patched["process"]["args"] == ["/sbin/init"]
+    assert spec_with_open_files(patched, 20000) is None, "already so: nothing to re-create"
+
+
+def test_spec_without_rlimits_gets_one():
+    assert spec_open_files({"process": {}}) is None
+    assert spec_open_files(spec_with_open_files({"process": {}}, 4096)) == 4096
