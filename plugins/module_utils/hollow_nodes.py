@@ -82,6 +82,18 @@ def readiness(nodes, names=None):
     }
 
 
+def seconds_to_next_look(now, deadline, poll_interval):
+    """Seconds to sleep before the next look while waiting until deadline; None: stop now.
+
+    The last look is at the deadline itself, so a call waits its whole timeout even when the
+    timeout is not a multiple of the poll interval (or is shorter than it).
+    """
+    remaining = deadline - now
+    if remaining <= 0:
+        return None
+    return min(poll_interval, remaining)
+
+
 def startup_stats(values):
     """count, min, p50, p90, p99 and max of startup seconds, rounded to milliseconds (None when empty)."""
     def rounded(value):

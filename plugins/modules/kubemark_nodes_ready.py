@@ -168,9 +168,10 @@ def main():
                 params['label_selector'], params['kubeconfig'], error))
         summary = hollow_nodes.readiness(nodes, params['names'])
         reached = summary['ready'] >= params['count']
-        if reached or time.monotonic() + params['poll_interval'] > deadline:
+        pause = hollow_nodes.seconds_to_next_look(time.monotonic(), deadline, params['poll_interval'])
+        if reached or pause is None:
             break
-        time.sleep(params['poll_interval'])
+        time.sleep(pause)
 
     result = dict(summary, changed=False, reached=reached, elapsed=round(time.monotonic() - start, 3))
     if not reached and params['fail_on_timeout']:

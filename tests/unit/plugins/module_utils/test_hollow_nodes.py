@@ -106,3 +106,17 @@ def test_plan_scale_up_down_and_steady():
 
     no_prune = hn.plan_instances([], states, {'1'}, prune=False, enable=False)
     assert no_prune == {'start': [], 'enable': [], 'stop': [], 'disable': []}
+
+
+def test_a_wait_shorter_than_the_poll_interval_still_waits_its_timeout():
+    # hollow_nodes_wait_poll 2 with poll_interval 2: the module used to return at once, so the
+    # role's retries ran out in a fraction of hollow_nodes_wait_timeout.
+    assert hn.seconds_to_next_look(100.0, 102.0, 2) == 2.0
+    assert hn.seconds_to_next_look(100.0, 101.0, 2) == 1.0
+
+
+def test_the_last_look_is_at_the_deadline():
+    assert hn.seconds_to_next_look(100.0, 110.0, 3) == 3
+    assert hn.seconds_to_next_look(109.5, 110.0, 3) == 0.5
+    assert hn.seconds_to_next_look(110.0, 110.0, 3) is None
+    assert hn.seconds_to_next_look(111.0, 110.0, 3) is None
