@@ -14,16 +14,16 @@
 #   systemd (default)   hollow nodes as units on the hollow hosts.
 #   pods                hollow nodes as pods of a Deployment in the physical cluster, which is the
 #                       master itself (master_schedulable: true, so the master has to be created
-#                       in this mode); RSS is measured on the master. The pods' CPU
-#                       requests are KUBEMARK_BENCH_POD_CPU per container (default 5m, instead of
-#                       40m + 20m: two cores minus the control plane's requests would schedule
-#                       only about 20 pods at upstream's requests) and KUBEMARK_BENCH_POD_MEMORY
-#                       (default 100Mi, upstream's; a hollow node really uses about 30 MiB of its own). KUBEMARK_BENCH_NODES_PER_POD
-#                       packs that many hollow nodes into each pod (default 1; above about 100
-#                       nodes the master's 110-pod limit needs it).
+#                       in this mode); memory is measured on the master. Requests per container:
+#                       KUBEMARK_BENCH_POD_CPU (default 5m instead of upstream's 40m + 20m, at
+#                       which two cores beside the control plane schedule only about 20 pods) and
+#                       KUBEMARK_BENCH_POD_MEMORY (default 100Mi, upstream's; a hollow node's own
+#                       memory is about 30 MiB). KUBEMARK_BENCH_NODES_PER_POD packs that many nodes
+#                       into each pod (default 1; above about 100 nodes the master's 110-pod limit
+#                       needs it).
 # Usage: bash benchmarks/hollow_nodes.sh [N...]   (as root; default N = 10 25; one line per figure)
 # STABLE_SECONDS=600 (default 0: skipped) watches the Ready count at the largest N for that long
-# (every 30 s) and prints the lowest count seen and the RSS at the end.
+# (every 30 s) and prints the lowest count seen and the memory at the end.
 set -euo pipefail
 export KUBEMARK_REQUIREMENTS=requirements.txt
 # shellcheck source=hack/bootstrap.sh
