@@ -32,15 +32,41 @@ stage_lint() {
 }
 
 stage_build() {
-  # The tarball users install elsewhere must build, install offline and show its docs.
-  local out
+  # The tarball users install elsewhere: it builds, installs offline into an empty collections
+  # path beside its dependency collections (those of the ansible package, which is where
+  # requirements.yml points users without Galaxy), shows the documentation of every module, and
+  # one role's argument spec refuses a bad setting by name.
+  local out rc=0 module deps
   out=$(mktemp -d)
-  ansible-galaxy collection build --output-path "$out" . &&
-    ansible-galaxy collection install --offline --force -p "$out/collections" "$out"/kubemark-kubemark-*.tar.gz &&
-    (cd "$out" && ANSIBLE_COLLECTIONS_PATH=$out/collections ansible-doc -t module kubemark.kubemark.machine_containers) |
-    grep -q 'Manages a set of "machines" on one Linux host' &&
-    ls -l "$out"/kubemark-kubemark-*.tar.gz
-  local rc=$?
+  deps=$(python -c 'import ansible_collections, os; print(os.path.dirname(ansible_collections.__path__[0]))')
+  ansible-galaxy collection build --output-path "$out" . >/dev/null &&
+    ANSIBLE_COLLECTIONS_PATH=$out/collections:$deps ansible-galaxy collection install --offline \
+      -p "$out/collections" "$out"/kubemark-kubemark-*.tar.gz >"$out/install.log" 2>&1 &&
+    [ -f "$out/collections/ansible_collections/kubemark/kubemark/MANIFEST.json" ] || {
+    cat "$out/install.log" 2>/dev/null; rm -rf "$out"; return 1; }
+  for module in plugins/modules/*.py; do
+    module=$(basename "$module" .py)
+    if ! (cd "$out" && ANSIBLE_COLLECTIONS_PATH=$out/collections:$deps ANSIBLE_NOCOLOR=1 ansible-doc -t module "kubemark.kubemark.$module" \
+      | grep -q "^> MODULE kubemark.kubemark.$module"); then
+      echo "ansible-doc kubemark.kubemark.$module fails from the installed tarball"
+      rc=1
+    fi
+  done
+  mkdir -p "$out/play"
+  printf '%s\n' '- name: The installed collection checks a setting by name' '  hosts: localhost' \
+    '  connection: local' '  gather_facts: false' '  tasks:' '    - name: Validate the settings' \
+    '      ansible.builtin.include_role:' '        name: kubemark.kubemark.defaults' '        tasks_from: validate' \
+    >"$out/play/validate.yml"
+  if (cd "$out/play" && ANSIBLE_COLLECTIONS_PATH=$out/collections:$deps ansible-playbook -i localhost, validate.yml \
+    -e kubemark_hollow_node_count=ten >"$out/validate.log" 2>&1); then
+    echo "the installed collection accepted kubemark_hollow_node_count=ten"
+    rc=1
+  elif ! grep -q "kubemark_hollow_node_count" "$out/validate.log"; then
+    echo "the installed collection refused kubemark_hollow_node_count=ten without naming it:"
+    tail -n 20 "$out/validate.log"
+    rc=1
+  fi
+  [ "$rc" -ne 0 ] || ls -l "$out"/kubemark-kubemark-*.tar.gz
   rm -rf "$out"
   return $rc
 }
