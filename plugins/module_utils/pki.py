@@ -137,6 +137,10 @@ def cluster_specs(apiserver_sans, etcd_sans, node_names, component_sans=()):
         LeafSpec('kube-controller-manager', 'ca', 'system:kube-controller-manager', (), client, ()),
         LeafSpec('kube-scheduler', 'ca', 'system:kube-scheduler', (), client, ()),
         LeafSpec('kube-proxy', 'ca', 'system:kube-proxy', (), client, ()),
+        # The kwok controller of the hollow_nodes role's kwok mode: a user of its own, bound to a
+        # ClusterRole with what kwok calls, never system:nodes (NodeRestriction would confine it
+        # to one node).
+        LeafSpec('kwok-controller', 'ca', 'kubemark:kwok-controller', (), client, ()),
     ]
     components = parse_sans(component_sans or (), 'component_sans')
     if components:
@@ -268,6 +272,15 @@ def subject_name(common_name, organizations=()):
     attributes = [x509.NameAttribute(NameOID.ORGANIZATION_NAME, org) for org in organizations]
     attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name))
     return x509.Name(attributes)
+
+
+def signed_by(cert, ca_cert):
+    """True when ca_cert's key signed cert (and cert names ca_cert's subject as its issuer)."""
+    try:
+        cert.verify_directly_issued_by(ca_cert)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
 
 
 def describe_cert(cert):
@@ -457,11 +470,8 @@ def _leaf_differences(spec, cert, unit, ca_unit, now, renew_before):
         reasons.append('does not match its key')
     if ca_unit.new_key:
         reasons.append('its CA %s is new' % ca_unit.name)
-    else:
-        try:
-            cert.verify_directly_issued_by(ca_unit.cert)
-        except (ValueError, TypeError, InvalidSignature):
-            reasons.append('not issued by the current CA %s' % ca_unit.name)
+    elif not signed_by(cert, ca_unit.cert):
+        reasons.append('not issued by the current CA %s' % ca_unit.name)
     wanted_subject = subject_name(spec.common_name, spec.organizations)
     if cert.subject != wanted_subject:
         reasons.append('subject is "%s", "%s" is asked' % (cert.subject.rfc4514_string(), wanted_subject.rfc4514_string()))

@@ -42,7 +42,7 @@ def test_cluster_specs_lists_the_kubeadm_like_set():
     by_name = dict((leaf.name, leaf) for leaf in leaves)
     assert sorted(by_name) == sorted([
         'apiserver', 'apiserver-kubelet-client', 'front-proxy-client', 'etcd/server', 'etcd/peer',
-        'apiserver-etcd-client', 'admin', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy',
+        'apiserver-etcd-client', 'admin', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy', 'kwok-controller',
         'kubelet-client-master-0'])
     assert by_name['kubelet-client-master-0'].common_name == 'system:node:master-0'
     assert by_name['kubelet-client-master-0'].organizations == ('system:nodes',)

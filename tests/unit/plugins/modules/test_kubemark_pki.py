@@ -42,6 +42,7 @@ LEAVES = {
     'kube-controller-manager': ('ca', 'CN=system:kube-controller-manager', {'client'}, None),
     'kube-scheduler': ('ca', 'CN=system:kube-scheduler', {'client'}, None),
     'kube-proxy': ('ca', 'CN=system:kube-proxy', {'client'}, None),
+    'kwok-controller': ('ca', 'CN=kubemark:kwok-controller', {'client'}, None),
     'kubelet-client-kubemark-master': ('ca', 'CN=system:node:kubemark-master,O=system:nodes', {'client'}, None),
 }
 ALL_FILES = sorted([name + ext for name in CAS + list(LEAVES) for ext in ('.crt', '.key')] + ['sa.key', 'sa.pub'])
