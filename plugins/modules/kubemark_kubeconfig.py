@@ -135,7 +135,6 @@ auth:
   sample: client-certificate
 """
 
-import base64
 import copy
 import os
 import re
@@ -143,7 +142,7 @@ import stat
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible_collections.kubemark.kubemark.plugins.module_utils import pki
+from ansible_collections.kubemark.kubemark.plugins.module_utils import kubeconfig, pki
 
 try:
     import yaml
@@ -217,27 +216,7 @@ def credentials(params):
     if pki.public_der(certificate.public_key()) != pki.public_der(key):
         raise KubeconfigError('client key %s does not belong to client certificate %s'
                               % (params['client_key_path'], params['client_cert_path']))
-    user = {
-        'client-certificate-data': _b64(cert_data),
-        'client-key-data': _b64(key_data),
-    }
-    return ca_data, user, 'client-certificate'
-
-
-def _b64(data):
-    return base64.b64encode(data).decode('ascii')
-
-
-def build(server, ca_data, user, cluster_name, user_name, context_name):
-    return {
-        'apiVersion': 'v1',
-        'kind': 'Config',
-        'clusters': [{'name': cluster_name, 'cluster': {'server': server, 'certificate-authority-data': _b64(ca_data)}}],
-        'users': [{'name': user_name, 'user': user}],
-        'contexts': [{'name': context_name, 'context': {'cluster': cluster_name, 'user': user_name}}],
-        'current-context': context_name,
-        'preferences': {},
-    }
+    return ca_data, kubeconfig.client_certificate_user(cert_data, key_data), 'client-certificate'
 
 
 def _user_secrets(config):
@@ -311,7 +290,7 @@ def main():
         if not re.match(r'^https://[^\s/]+', params['server']):
             raise KubeconfigError('server must be an https:// URL, got %r' % (params['server'],))
         ca_data, user, auth = credentials(params)
-        wanted = build(params['server'], ca_data, user, params['cluster_name'], params['user_name'], context_name)
+        wanted = kubeconfig.build(params['server'], ca_data, user, params['cluster_name'], params['user_name'], context_name)
         if not module.no_log:
             module.no_log_values.update(value for value in _user_secrets(wanted).values())
 
