@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Keeps the sample inventories from rotting. For every inventory: ansible-inventory --list
-# succeeds and has the kubemark groups, and site.yml passes --syntax-check. For every cloud
-# inventory: playbooks/preflight.yml refuses it, naming a placeholder variable; its roles.yml is
-# the same as the other clouds'; it holds nothing that looks like a secret; and, combined with the
+# Keeps the sample inventories from rotting, and holds the first play's input checks to their
+# word. For every inventory: ansible-inventory --list succeeds and has the kubemark groups, and
+# site.yml passes --syntax-check. For every cloud inventory: playbooks/preflight.yml refuses it,
+# naming a placeholder variable; it holds nothing that looks like a secret; and, combined with the
 # local machine containers (the cloud's group_vars with the placeholders filled in by local
-# values), the placeholder check passes, every role variable renders and is one the role knows
-# and accepts (tests/inventories/render.yml), and when the local machines answer over SSH,
-# site.yml --check --tags preflight passes against them. inventories/local passes the placeholder
-# check, and site.yml --check --tags preflight when its machines answer.
+# values), the settings pass the first play, every role variable renders and is accepted by its
+# role (tests/inventories/render.yml), and when the local machines answer over SSH, site.yml
+# --check --tags preflight passes against them. The same for inventories/local and for
+# tests/inventories/minimal, an inventory of a few lines written from scratch (hosts, groups, the
+# version and the addresses). Bad settings (a count of -3, ten or 0, a version 1.31 or v1.99.0, a
+# CRI-O version 1.34, a loopback registry) are refused by the first play of site.yml, naming the
+# kubemark_* setting, before any other play runs.
 #
 #   bash tests/inventories/test_inventories.sh            (from anywhere; needs root like hack/)
 #   KUBEMARK_INVENTORY_TEST_MACHINES=require ...           fail instead of skip without machines
@@ -109,7 +112,7 @@ local = yaml.safe_load(open("inventories/local/group_vars/all/main.yml"))
 masters = yaml.safe_load(open("inventories/local/hosts.yml"))["all"]["children"]
 machines = masters["kubemark_machine_containers"]["hosts"]
 master = next(iter(masters["kubemark_master"]["hosts"]))
-gateway = local["kubemark_registry"].split(":")[0]
+gateway = local["kubemark_control_host_private_ip"]
 values = {
     "machines_state_dir": local["machines_state_dir"],
     "machines_network_cidr": local["machines_network_cidr"],
@@ -118,6 +121,7 @@ values = {
     "kubemark_master_private_ip": machines[master]["ansible_host"],
     "kubemark_master_public_ip": "",
     "kubemark_control_host_private_ip": gateway,
+    "kubemark_push_registry": gateway + ":5000",
     "kubemark_registry": gateway + ":5000",
     "kubemark_master_etcd_disk": "/dev/vdb",
     "kubemark_physical_kubeconfig": "/nonexistent/physical.kubeconfig",
@@ -163,23 +167,49 @@ for inventory in local "${clouds[@]}"; do
     ansible-playbook -i "inventories/$inventory" site.yml --syntax-check
 done
 
-run "inventories/local: playbooks/preflight.yml --tags placeholders passes" \
-  ansible-playbook -i inventories/local playbooks/preflight.yml --tags placeholders
-# CRI-O instead of containerd: the role variables it drives render and pass the roles' specs, and
-# a CRI-O version that is not a release tag is refused, naming kubemark_crio_version.
+run "inventories/local: playbooks/preflight.yml passes" ansible-playbook -i inventories/local playbooks/preflight.yml
+run "inventories/local: role variables render, are accepted by the roles" \
+  ansible-playbook -i inventories/local tests/inventories/render.yml
+# CRI-O instead of containerd, and kwok nodes instead of hollow kubelets: the role variables they
+# drive render and pass the roles' specs.
 run "inventories/local with kubemark_container_runtime=crio: role variables render, are accepted by the roles" \
   ansible-playbook -i inventories/local tests/inventories/render.yml -e kubemark_container_runtime=crio
-if ansible-playbook -i inventories/local playbooks/preflight.yml --tags placeholders \
-  -e kubemark_container_runtime=crio -e kubemark_crio_version=1.34 >"$work/log" 2>&1; then
-  fail "inventories/local: preflight refuses kubemark_crio_version=1.34 (it passed)" "$work/log"
-elif grep -q "a CRI-O release tag in kubemark_crio_version such as v1.34.0 (got '1.34')" "$work/log"; then
-  pass "inventories/local: preflight refuses kubemark_crio_version=1.34, naming it"
-else
-  fail "inventories/local: preflight refuses kubemark_crio_version=1.34, naming it" "$work/log"
-fi
+run "inventories/local with kubemark_hollow_nodes_mode=kwok: role variables render, are accepted by the roles" \
+  ansible-playbook -i inventories/local tests/inventories/render.yml -e kubemark_hollow_nodes_mode=kwok
+run "tests/inventories/minimal: role variables render, are accepted by the roles" \
+  ansible-playbook -i tests/inventories/minimal tests/inventories/render.yml
+
+# refused SETTINGS... -- EXPECTED: site.yml must stop in its first play, with EXPECTED in the message,
+# before any other play starts (nothing changed).
+refused() {
+  local name=$1 expected=$2 log=$work/refused.log
+  shift 2
+  if ansible-playbook -i inventories/local site.yml "$@" >"$log" 2>&1; then
+    fail "site.yml refuses $name (it passed)" "$log"
+  elif grep -qF -- "$expected" "$log" && ! grep -q '^PLAY \[Machine containers' "$log" &&
+    ! grep -q 'changed=[1-9]' "$log"; then
+    pass "site.yml refuses $name in its first play, naming it"
+  else
+    fail "site.yml refuses $name in its first play, naming it (expected: $expected)" "$log"
+  fi
+}
+refused "kubemark_hollow_node_count=-3" "kubemark_hollow_node_count is '-3'" -e kubemark_hollow_node_count=-3
+refused "kubemark_hollow_node_count=ten" "kubemark_hollow_node_count" -e kubemark_hollow_node_count=ten
+refused "kubemark_hollow_node_count=0" "kubemark_hollow_node_count is '0'" -e kubemark_hollow_node_count=0
+refused "kubemark_kubernetes_version=1.31" "kubemark_kubernetes_version is '1.31'" -e kubemark_kubernetes_version=1.31
+refused "kubemark_kubernetes_version=v1.99.0" "kubemark_kubernetes_version is 'v1.99.0'" -e kubemark_kubernetes_version=v1.99.0
+refused "kubemark_kubernetes_version=v1.36.99 (not on the module proxy)" \
+  "Change kubemark_kubernetes_version to a release the proxy serves" -e kubemark_kubernetes_version=v1.36.99
+refused "kubemark_crio_version=1.34" "kubemark_crio_version ('1.34') must be a CRI-O release tag" \
+  -e kubemark_container_runtime=crio -e kubemark_crio_version=1.34
+refused "kubemark_registry=127.0.0.1:5000" "not the control host's loopback" -e kubemark_registry=127.0.0.1:5000
+refused "kubemark_hollow_nodes_mode=kwoc" "kubemark_hollow_nodes_mode" -e kubemark_hollow_nodes_mode=kwoc
+
 if machines_answer inventories/local; then
   run "inventories/local: site.yml --check --tags preflight" \
     ansible-playbook -i inventories/local site.yml --check --tags preflight
+  run "tests/inventories/minimal: site.yml --check --tags preflight" \
+    ansible-playbook -i tests/inventories/minimal site.yml --check --tags preflight
 elif [ "$machines_mode" = require ]; then
   fail "inventories/local: the machines answer over SSH (run make local first)" "$work/ping.log"
 else
@@ -189,12 +219,6 @@ fi
 for cloud in "${clouds[@]}"; do
   check_placeholders_refused "inventories/$cloud"
   check_no_secrets "inventories/$cloud"
-  if cmp -s "inventories/$cloud/group_vars/all/roles.yml" "inventories/${clouds[0]}/group_vars/all/roles.yml"; then
-    pass "inventories/$cloud: group_vars/all/roles.yml is the same as inventories/${clouds[0]}'s"
-  else
-    diff -u "inventories/${clouds[0]}/group_vars/all/roles.yml" "inventories/$cloud/group_vars/all/roles.yml" >"$work/log"
-    fail "inventories/$cloud: group_vars/all/roles.yml is the same as inventories/${clouds[0]}'s" "$work/log"
-  fi
   check_cloud_on_local_machines "$cloud"
 done
 
