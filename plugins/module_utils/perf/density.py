@@ -34,6 +34,7 @@ from urllib.parse import quote
 
 from ansible.module_utils.urls import open_url
 
+from ansible_collections.kubemark.kubemark.plugins.module_utils._files import write_atomic
 from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import samples
 
 try:
@@ -509,7 +510,7 @@ class DensityTest(object):
         except Exception as error:  # pylint: disable=broad-except
             raise DensityError('cannot scrape kube-apiserver /metrics: %s' % error)
         name = '%s-%s-apiserver.prom' % (label, moment)
-        samples.write_text_atomically(os.path.join(directory, name), text)
+        write_atomic(os.path.join(directory, name), text, 0o644)
         files['apiserver'] = os.path.join(samples.METRICS_DIR, name)
         url = self.params.get('scheduler_metrics_url')
         if url:
@@ -519,7 +520,7 @@ class DensityTest(object):
                 raise DensityError('cannot scrape kube-scheduler metrics at %s: %s (set scheduler_metrics_url to the '
                                    'scheduler\'s secure port, or to an empty string to skip the scheduler metrics)' % (url, error))
             name = '%s-%s-scheduler.prom' % (label, moment)
-            samples.write_text_atomically(os.path.join(directory, name), text)
+            write_atomic(os.path.join(directory, name), text, 0o644)
             files['scheduler'] = os.path.join(samples.METRICS_DIR, name)
         return when, files
 
