@@ -21,7 +21,6 @@ fails leaves its partial figures behind, marked incomplete.
 
 from __future__ import annotations
 
-import calendar
 import json
 import os
 import random
@@ -35,6 +34,7 @@ from urllib.parse import quote
 from ansible.module_utils.urls import open_url
 
 from ansible_collections.kubemark.kubemark.plugins.module_utils._files import write_atomic
+from ansible_collections.kubemark.kubemark.plugins.module_utils._stats import parse_time
 from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import samples
 
 try:
@@ -192,29 +192,6 @@ def controller_sizes(count, per_controller):
         sizes.append(size)
         count -= size
     return sizes
-
-
-def parse_time(text):
-    """RFC 3339 time of the API (e.g. 2026-11-23T11:40:02Z, maybe with fractions) to epoch seconds."""
-    if not text:
-        return None
-    text = text.strip()
-    fraction = 0.0
-    if text.endswith('Z'):
-        text = text[:-1]
-    else:
-        for sign in ('+', '-'):
-            index = text.rfind(sign)
-            if index > 10:
-                offset = text[index + 1:]
-                hours, minutes = offset.split(':') if ':' in offset else (offset[:2], offset[2:] or '0')
-                seconds = int(hours) * 3600 + int(minutes) * 60
-                base = parse_time(text[:index] + 'Z')
-                return base - seconds if sign == '+' else base + seconds
-    if '.' in text:
-        text, digits = text.split('.', 1)
-        fraction = float('0.' + digits) if digits else 0.0
-    return calendar.timegm(time.strptime(text, '%Y-%m-%dT%H:%M:%S')) + fraction
 
 
 def pod_record(pod):

@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from ansible_collections.kubemark.kubemark.plugins.module_utils._stats import parse_time
 from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import density
 
 
@@ -46,13 +47,6 @@ def test_controller_sizes():
     assert density.controller_sizes(0, 10) == []
 
 
-def test_parse_time():
-    assert density.parse_time('1970-01-01T00:00:10Z') == 10
-    assert density.parse_time('1970-01-01T00:00:10.250000Z') == pytest.approx(10.25)
-    assert density.parse_time('1970-01-01T01:00:10+01:00') == 10
-    assert density.parse_time(None) is None
-
-
 def pod(containers=1, running=1, scheduled=True):
     statuses = []
     for index in range(running):
@@ -68,7 +62,7 @@ def pod(containers=1, running=1, scheduled=True):
 
 def test_pod_record_needs_all_containers_running():
     record = density.pod_record(pod(containers=2, running=2))
-    base = density.parse_time('2026-01-01T00:00:00Z')
+    base = parse_time('2026-01-01T00:00:00Z')
     assert record['running'] is True
     assert record['level'] == 25
     assert record['created'] == base
