@@ -250,7 +250,8 @@ errors:
 import os
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.kubemark.kubemark.plugins.module_utils._kube import client_for_module
 from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import density, samples
 
 
@@ -259,13 +260,6 @@ def _count_lines(path):
         return 0
     with open(path) as handle:
         return sum(1 for line in handle if line.strip())
-
-
-def _configuration(module):
-    try:
-        return density.load_configuration(module.params['kubeconfig'], module.params['context'])
-    except Exception as error:  # pylint: disable=broad-except
-        module.fail_json(msg='cannot load the kubeconfig %s: %s' % (module.params['kubeconfig'], error))
 
 
 def main():
@@ -297,8 +291,6 @@ def main():
         ),
         supports_check_mode=True,
     )
-    if not density.HAS_KUBERNETES:
-        module.fail_json(msg=missing_required_lib('kubernetes'), exception=density.KUBERNETES_IMPORT_ERROR)
     params = dict(module.params)
     for name in ('pods_per_controller', 'api_probes', 'level_timeout', 'profile_seconds', 'cleanup_timeout'):
         if params[name] < (0 if name == 'api_probes' else 1):
@@ -312,10 +304,10 @@ def main():
     except density.DensityError as error:
         module.fail_json(msg=str(error))
     output_dir = params['output_dir']
-    configuration = _configuration(module)
+    client = client_for_module(module)
 
     if module.check_mode:
-        test = density.DensityTest(configuration, params, output_dir)
+        test = density.DensityTest(client, params, output_dir)
         try:
             nodes = [n for n in test.nodes() if n['is_ready'] and n['schedulable'] and not n['name'].startswith('perf-probe-')]
         except Exception as error:  # pylint: disable=broad-except
@@ -330,7 +322,7 @@ def main():
 
     if not os.path.isdir(output_dir):
         os.makedirs(output_dir)
-    test = density.DensityTest(configuration, params, output_dir, log=module.debug)
+    test = density.DensityTest(client, params, output_dir, log=module.debug)
     try:
         meta = test.run()
     except density.DensityError as error:

@@ -22,7 +22,7 @@ description:
 author:
   - kubemark collection developers (@kubemark)
 requirements:
-  - PyYAML on the host that runs the module
+  - kubernetes (the Python client) on the host that runs the module (normally the control host)
 options:
   kubeconfig:
     description:
@@ -133,7 +133,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.kubemark.kubemark.plugins.module_utils import hollow_nodes
-from ansible_collections.kubemark.kubemark.plugins.module_utils.kubeapi import KubeApiError, client_for_module
+from ansible_collections.kubemark.kubemark.plugins.module_utils._kube import ApiError, client_for_module
 
 
 def main():
@@ -156,14 +156,14 @@ def main():
     if params['wait_timeout'] < 0 or params['poll_interval'] < 1:
         module.fail_json(msg='wait_timeout must be 0 or more and poll_interval 1 or more')
 
-    api = client_for_module(module, path=params['kubeconfig'], context=params['context'])
+    api = client_for_module(module, timeout=15)
 
     start = time.monotonic()
     deadline = start + params['wait_timeout']
     while True:
         try:
             nodes = api.list_nodes(params['label_selector'])
-        except KubeApiError as error:
+        except ApiError as error:
             module.fail_json(msg='cannot list the nodes (%s) with %s: %s' % (
                 params['label_selector'], params['kubeconfig'], error))
         summary = hollow_nodes.readiness(nodes, params['names'])

@@ -22,7 +22,7 @@ description:
 author:
   - kubemark collection developers (@kubemark)
 requirements:
-  - PyYAML on the host that runs the module
+  - kubernetes (the Python client) on the host that runs the module (normally the control host)
 options:
   kubeconfig:
     description:
@@ -88,7 +88,7 @@ method:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.kubemark.kubemark.plugins.module_utils.kubeapi import KubeApiError, client_for_module
+from ansible_collections.kubemark.kubemark.plugins.module_utils._kube import ApiError, client_for_module
 
 
 def main():
@@ -106,23 +106,21 @@ def main():
     )
     params = module.params
     source = params['kubeconfig'] or 'the kubeconfig'
-    api = client_for_module(module, path=params['kubeconfig'], content=params['kubeconfig_content'],
-                            timeout=params['timeout'])
+    api = client_for_module(module, timeout=params['timeout'])
     server = api.server
 
     try:
         method, username, groups = api.whoami()
-    except KubeApiError as error:
+    except ApiError as error:
         if error.status == 401:
             module.fail_json(server=server, msg=(
                 'the API server %s rejected the credentials of %s (user entry %r): 401 Unauthorized. '
                 'The token is not in the master\'s token file (known_tokens.csv): the kubeconfig does '
                 'not belong to this master, or the master\'s tokens changed. Take the kubeconfig the '
-                'master role wrote, never one made elsewhere.' % (server, source, api.user_name)))
+                'master role wrote, never one made elsewhere.' % (server, source, api.user)))
         if error.status == 0:
-            module.fail_json(server=server, msg='cannot reach the API server %s of %s: %s' % (server, source, error.reason))
-        module.fail_json(server=server, msg='the API server %s answered %s %s to %s' % (
-            server, error.status, error.reason, source))
+            module.fail_json(server=server, msg='cannot reach the API server %s of %s: %s' % (server, source, error))
+        module.fail_json(server=server, msg='the API server %s refused the review of %s: %s' % (server, source, error))
 
     problems = []
     if params['expect_user'] is not None and method != 'get-api' and username != params['expect_user']:

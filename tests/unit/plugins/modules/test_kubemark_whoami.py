@@ -3,14 +3,14 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""kubemark_whoami and kubemark_nodes_ready against the fake API server of test_kubeapi."""
+"""kubemark_whoami and kubemark_nodes_ready against the fake API server of test_kube."""
 
 from __future__ import annotations
 
 import yaml
 
 from ansible_collections.kubemark.kubemark.plugins.modules import kubemark_nodes_ready, kubemark_whoami
-from ansible_collections.kubemark.kubemark.tests.unit.plugins.module_utils.test_kubeapi import (  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.kubemark.kubemark.tests.unit.plugins.module_utils.test_kube import (  # noqa: F401 pylint: disable=unused-import
     FakeApiServer,
     api_server,
     kubeconfig,
@@ -41,6 +41,11 @@ def test_wrong_user_fails(api_server, run_module):  # noqa: F811
 def test_unreachable_server_fails_naming_it(run_module):
     result = run_module(kubemark_whoami, dict(kubeconfig_content=yaml.safe_dump(kubeconfig('http://127.0.0.1:9'))))
     assert result['failed'] and 'cannot reach the API server http://127.0.0.1:9' in result['msg']
+
+
+def test_a_kubeconfig_that_cannot_be_loaded_fails_saying_so(run_module):
+    result = run_module(kubemark_whoami, dict(kubeconfig_content='apiVersion: v1\nkind: Config\n'))
+    assert result['failed'] and result['msg'].startswith('cannot load the kubeconfig (kubeconfig_content): ')
 
 
 def test_kubeconfig_file(api_server, run_module, tmp_path):  # noqa: F811

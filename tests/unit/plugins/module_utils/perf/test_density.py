@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from ansible_collections.kubemark.kubemark.plugins.module_utils import _kube
 from ansible_collections.kubemark.kubemark.plugins.module_utils._stats import parse_time
 from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import density
 
@@ -114,7 +115,6 @@ def test_component_tls_verifies_with_the_kubeconfig_ca_by_default():
 
 
 def test_component_tls_takes_the_ca_data_of_a_real_kubeconfig(tmp_path):
-    pytest.importorskip('kubernetes')
     ca_data = b'-----BEGIN CERTIFICATE-----\nnot really a certificate\n-----END CERTIFICATE-----\n'
     kubeconfig = tmp_path / 'admin.kubeconfig'
     kubeconfig.write_text('\n'.join([
@@ -125,9 +125,13 @@ def test_component_tls_takes_the_ca_data_of_a_real_kubeconfig(tmp_path):
         'contexts:', '- name: c', '  context:', '    cluster: c', '    user: u',
         'current-context: c', '']))
 
-    validate, ca_path, source = density.component_tls({'component_validate_certs': True},
-                                                      density.load_configuration(str(kubeconfig)))
+    client = _kube.load(path=str(kubeconfig))
+    validate, ca_path, source = density.component_tls({'component_validate_certs': True}, client.configuration)
 
     assert (validate, source) == (True, 'kubeconfig')
     with open(ca_path, 'rb') as handle:
         assert handle.read() == ca_data
+    # The test itself takes the client and its kubeconfig's CA (nothing is sent before run()).
+    test = density.DensityTest(client, {'run_id': 'r1', 'api_qps': 20, 'component_validate_certs': True}, str(tmp_path))
+    assert test.http is client and test.namespace == 'kubemark-perf-r1'
+    assert test.meta['component_tls'] == {'validate_certs': True, 'ca_source': 'kubeconfig', 'ca_cert': None}
