@@ -42,6 +42,17 @@ else:
     STREAM_ERRORS = (urllib3.exceptions.ReadTimeoutError, urllib3.exceptions.ProtocolError)
 
 
+# The options of every module that talks to an API server, documented by the doc fragment
+# kubemark.kubemark.kubeconfig: AnsibleModule(argument_spec=dict(KUBECONFIG_ARGS, ...),
+# required_one_of=KUBECONFIG_SOURCES, mutually_exclusive=KUBECONFIG_SOURCES).
+KUBECONFIG_ARGS = dict(
+    kubeconfig=dict(type='path'),
+    kubeconfig_content=dict(type='str', no_log=True),
+    context=dict(type='str'),
+)
+KUBECONFIG_SOURCES = [('kubeconfig', 'kubeconfig_content')]
+
+
 class ApiError(Exception):
     """An answer outside 2xx (status is its HTTP status), or no answer at all (status 0)."""
 
@@ -73,13 +84,15 @@ def _pool_manager(configuration):
 class KubeClient:
     """Requests to the API server of one kubeconfig context.
 
-    server is the API server's URL, user the name of the context's user entry (for messages; None
-    when unknown), configuration the kubernetes package's Configuration it was loaded into.
+    server is the API server's URL; for messages, source names the kubeconfig (its path, or
+    'kubeconfig_content') and user the context's user entry (None when unknown); configuration is
+    the kubernetes package's Configuration it was loaded into.
     """
 
-    def __init__(self, configuration, user=None, timeout=120):
+    def __init__(self, configuration, user=None, timeout=120, source='the kubeconfig'):
         self.configuration = configuration
         self.server = configuration.host.rstrip('/')
+        self.source = source
         self.user = user
         self.timeout = timeout
         self.pool = _pool_manager(configuration)
@@ -184,11 +197,12 @@ def load(path=None, content=None, context=None, timeout=120):
             config = yaml.safe_load(handle)
     if not configuration.host:
         raise ValueError('the cluster of the context has no server')
-    return KubeClient(configuration, user=_context_user(config, context), timeout=timeout)
+    return KubeClient(configuration, user=_context_user(config, context), timeout=timeout,
+                      source=path if content is None else 'kubeconfig_content')
 
 
 def client_for_module(module, timeout=120):
-    """The KubeClient of a module's kubeconfig, kubeconfig_content and context options.
+    """The KubeClient of a module's KUBECONFIG_ARGS options.
 
     Fails the module when the kubernetes package is missing or the kubeconfig cannot be loaded.
     """
@@ -196,9 +210,9 @@ def client_for_module(module, timeout=120):
         module.fail_json(msg=missing_required_lib('kubernetes'), exception=KUBERNETES_IMPORT_ERROR)
     params = module.params
     try:
-        return load(path=params.get('kubeconfig'), content=params.get('kubeconfig_content'),
-                    context=params.get('context'), timeout=timeout)
+        return load(path=params['kubeconfig'], content=params['kubeconfig_content'], context=params['context'],
+                    timeout=timeout)
     except Exception as error:  # pylint: disable=broad-except
         # The loader has no common error class: a missing file, bad YAML, an unknown context or a
         # cluster without a server all end here.
-        module.fail_json(msg='cannot load the kubeconfig %s: %s' % (params.get('kubeconfig') or '(kubeconfig_content)', error))
+        module.fail_json(msg='cannot load the kubeconfig %s: %s' % (params['kubeconfig'] or '(kubeconfig_content)', error))

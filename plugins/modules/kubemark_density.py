@@ -29,20 +29,12 @@ description:
     error, and the task fails: a partial run is never a pass."
   - The test's objects live in one namespace C(kubemark-perf-RUN_ID) labelled C(kubemark.io/perf=true); with O(cleanup=true)
     namespaces and probe nodes of earlier runs are removed first and the run's namespace is deleted at the end.
+  - The kubeconfig is that of the cluster under test, with cluster-admin rights (the admin kubeconfig of the master).
 author:
   - kubemark collection developers (@kubemark)
-requirements:
-  - kubernetes (the Python client) on the host that runs the module (normally the control host)
+extends_documentation_fragment:
+  - kubemark.kubemark.kubeconfig
 options:
-  kubeconfig:
-    description:
-      - Path of the kubeconfig of the cluster under test, with cluster-admin rights (the admin kubeconfig of the master).
-    type: path
-    required: true
-  context:
-    description:
-      - Context of O(kubeconfig) to use; its current context when omitted.
-    type: str
   output_dir:
     description:
       - Directory for the raw samples of this run. Created when missing. It should be empty or new; files of an earlier run
@@ -251,7 +243,7 @@ import os
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.kubemark.kubemark.plugins.module_utils._kube import client_for_module
+from ansible_collections.kubemark.kubemark.plugins.module_utils._kube import KUBECONFIG_ARGS, KUBECONFIG_SOURCES, client_for_module
 from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import density, samples
 
 
@@ -265,8 +257,7 @@ def _count_lines(path):
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            kubeconfig=dict(type='path', required=True),
-            context=dict(type='str'),
+            KUBECONFIG_ARGS,
             output_dir=dict(type='path', required=True),
             run_id=dict(type='str'),
             nodes=dict(type='int', default=0),
@@ -289,6 +280,8 @@ def main():
             cleanup=dict(type='bool', default=True),
             cleanup_timeout=dict(type='int', default=600),
         ),
+        required_one_of=KUBECONFIG_SOURCES,
+        mutually_exclusive=KUBECONFIG_SOURCES,
         supports_check_mode=True,
     )
     params = dict(module.params)
@@ -311,7 +304,7 @@ def main():
         try:
             nodes = [n for n in test.nodes() if n['is_ready'] and n['schedulable'] and not n['name'].startswith('perf-probe-')]
         except Exception as error:  # pylint: disable=broad-except
-            module.fail_json(msg='cannot list the nodes with %s: %s' % (params['kubeconfig'], error))
+            module.fail_json(msg='cannot list the nodes with %s: %s' % (client.source, error))
         asked = params['nodes'] or len(nodes)
         if asked < 1 or len(nodes) < asked:
             module.fail_json(msg='the cluster has %d Ready schedulable nodes, fewer than the %d this run asks for' % (len(nodes), asked),

@@ -21,17 +21,9 @@ description:
     which proves the credentials are accepted but names nobody.
 author:
   - kubemark collection developers (@kubemark)
-requirements:
-  - kubernetes (the Python client) on the host that runs the module (normally the control host)
+extends_documentation_fragment:
+  - kubemark.kubemark.kubeconfig
 options:
-  kubeconfig:
-    description:
-      - Path of the kubeconfig. Exactly one of O(kubeconfig) and O(kubeconfig_content) is needed.
-    type: path
-  kubeconfig_content:
-    description:
-      - The kubeconfig as YAML text (for example slurped from the master). Never logged.
-    type: str
   expect_user:
     description:
       - Fail unless the API server authenticates this user name.
@@ -88,26 +80,29 @@ method:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.kubemark.kubemark.plugins.module_utils._kube import ApiError, client_for_module
+from ansible_collections.kubemark.kubemark.plugins.module_utils._kube import (
+    KUBECONFIG_ARGS,
+    KUBECONFIG_SOURCES,
+    ApiError,
+    client_for_module,
+)
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            kubeconfig=dict(type='path'),
-            kubeconfig_content=dict(type='str', no_log=True),
+            KUBECONFIG_ARGS,
             expect_user=dict(type='str'),
             expect_groups=dict(type='list', elements='str', default=[]),
             timeout=dict(type='int', default=15),
         ),
-        required_one_of=[('kubeconfig', 'kubeconfig_content')],
-        mutually_exclusive=[('kubeconfig', 'kubeconfig_content')],
+        required_one_of=KUBECONFIG_SOURCES,
+        mutually_exclusive=KUBECONFIG_SOURCES,
         supports_check_mode=True,
     )
     params = module.params
-    source = params['kubeconfig'] or 'the kubeconfig'
     api = client_for_module(module, timeout=params['timeout'])
-    server = api.server
+    server, source = api.server, api.source
 
     try:
         method, username, groups = api.whoami()

@@ -325,7 +325,8 @@ class DensityTest(object):
             'started_at': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
             'started': time.time(),
             'namespace': self.namespace,
-            'parameters': dict((k, v) for k, v in params.items() if k not in ('run_id',)),
+            # kubeconfig_content can hold credentials: it never goes into run.json.
+            'parameters': dict((k, v) for k, v in params.items() if k not in ('run_id', 'kubeconfig_content')),
             'levels': [],
             'profiles': [],
             # How the scheduler's endpoint was verified; the CA path is named only when it was asked for.
@@ -373,7 +374,7 @@ class DensityTest(object):
         try:
             version = json.loads(self.raw('GET', '/version').data)
         except Exception as error:  # pylint: disable=broad-except
-            raise DensityError('cannot reach the API server with %s: %s' % (self.params.get('kubeconfig'), error))
+            raise DensityError('cannot reach the API server with %s: %s' % (self.http.source, error))
         nodes = self.nodes()
         ready = [node for node in nodes if node['is_ready'] and node['schedulable'] and not node['name'].startswith('perf-probe-')]
         asked = self.params.get('nodes') or len(ready)

@@ -80,3 +80,18 @@ def test_nodes_ready_rejects_a_negative_count(run_module, tmp_path):
     path = tmp_path / 'admin'
     path.write_text(yaml.safe_dump(kubeconfig('http://127.0.0.1:9')))
     assert run_module(kubemark_nodes_ready, dict(kubeconfig=str(path), count=-1))['failed']
+
+
+def test_nodes_ready_takes_kubeconfig_content_and_a_context(api_server, run_module):  # noqa: F811
+    FakeApiServer.nodes = [_node('hollow-a-1', True)]
+    config = kubeconfig(api_server, token='foreign')
+    config['contexts'].append({'name': 'admin', 'context': {'cluster': 'kubemark', 'user': 'admin'}})
+    config['users'].append({'name': 'admin', 'user': {'token': 'good-token'}})
+    result = run_module(kubemark_nodes_ready, dict(kubeconfig_content=yaml.safe_dump(config), context='admin', count=1))
+    assert result['reached'] and result['ready_names'] == ['hollow-a-1']
+
+
+def test_one_kubeconfig_source_exactly(run_module, tmp_path):
+    assert 'one of the following is required' in run_module(kubemark_nodes_ready, dict(count=1))['msg']
+    both = run_module(kubemark_whoami, dict(kubeconfig=str(tmp_path / 'config'), kubeconfig_content='{}'))
+    assert 'mutually exclusive' in both['msg']

@@ -132,6 +132,8 @@ def test_component_tls_takes_the_ca_data_of_a_real_kubeconfig(tmp_path):
     with open(ca_path, 'rb') as handle:
         assert handle.read() == ca_data
     # The test itself takes the client and its kubeconfig's CA (nothing is sent before run()).
-    test = density.DensityTest(client, {'run_id': 'r1', 'api_qps': 20, 'component_validate_certs': True}, str(tmp_path))
+    params = {'run_id': 'r1', 'api_qps': 20, 'component_validate_certs': True, 'kubeconfig_content': 'token: abc'}
+    test = density.DensityTest(client, params, str(tmp_path))
     assert test.http is client and test.namespace == 'kubemark-perf-r1'
+    assert 'kubeconfig_content' not in test.meta['parameters']  # run.json never holds credentials
     assert test.meta['component_tls'] == {'validate_certs': True, 'ca_source': 'kubeconfig', 'ca_cert': None}
