@@ -11,30 +11,9 @@ Nothing here talks to an API server or to systemd, so all of it is unit-tested w
 
 from __future__ import annotations
 
-import datetime
-import math
 import re
 
-
-def parse_time(value):
-    """Parse a Kubernetes timestamp (RFC 3339, 'Z' or an offset) or a datetime into an aware datetime."""
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
-    text = str(value).strip()
-    if text.endswith('Z'):
-        text = text[:-1] + '+00:00'
-    return datetime.datetime.fromisoformat(text)
-
-
-def percentile(values, fraction):
-    """Nearest-rank percentile (the smallest value with at least fraction of the values at or below it)."""
-    ordered = sorted(values)
-    if not ordered:
-        return None
-    rank = max(1, int(math.ceil(fraction * len(ordered))))
-    return ordered[min(rank, len(ordered)) - 1]
+from ansible_collections.kubemark.kubemark.plugins.module_utils._stats import parse_time, summarize
 
 
 def node_summary(node):
@@ -53,7 +32,7 @@ def node_summary(node):
     startup = None
     created = parse_time(metadata.get('creationTimestamp'))
     if is_ready and created is not None and ready.get('lastTransitionTime'):
-        startup = max(0.0, (parse_time(ready['lastTransitionTime']) - created).total_seconds())
+        startup = max(0.0, parse_time(ready['lastTransitionTime']) - created)
     return {'name': metadata.get('name'), 'ready': is_ready, 'startup_seconds': startup}
 
 
@@ -96,16 +75,9 @@ def seconds_to_next_look(now, deadline, poll_interval):
 
 def startup_stats(values):
     """count, min, p50, p90, p99 and max of startup seconds, rounded to milliseconds (None when empty)."""
-    def rounded(value):
-        return None if value is None else round(value, 3)
-    return {
-        'count': len(values),
-        'min': rounded(min(values)) if values else None,
-        'p50': rounded(percentile(values, 0.50)),
-        'p90': rounded(percentile(values, 0.90)),
-        'p99': rounded(percentile(values, 0.99)),
-        'max': rounded(max(values)) if values else None,
-    }
+    summary = summarize(values, (50, 90, 99))
+    del summary['mean']
+    return dict((key, value if key == 'count' or value is None else round(value, 3)) for key, value in summary.items())
 
 
 def natural_key(name):

@@ -22,6 +22,8 @@ import re
 import resource
 import shutil
 
+from ansible_collections.kubemark.kubemark.plugins.module_utils._files import file_matches, write_atomic
+
 # A machine name becomes a hostname, a containerd container id and part of a netns name.
 MACHINE_NAME_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$")
 DISK_NAME_RE = re.compile(r"^(vd|sd|xvd)[a-z]$|^nvme[0-9]n[0-9]$")
@@ -225,25 +227,6 @@ def spec_with_open_files(spec, limit):
     return patched
 
 
-def file_matches(path, data, mode):
-    if not os.path.exists(path):
-        return False
-    with open(path, "rb") as handle:
-        current = handle.read()
-    return current == data and (os.stat(path).st_mode & 0o7777) == mode
-
-
-def write_atomic(path, data, mode):
-    directory = os.path.dirname(path)
-    if not os.path.isdir(directory):
-        os.makedirs(directory, 0o755)
-    tmp = "%s.kubemark-tmp" % path
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-    os.chmod(tmp, mode)
-    os.rename(tmp, path)
-
-
 def link_flags(ip_link_line):
     """Flags of `ip -o link show` output, e.g. {'BROADCAST', 'UP', 'LOWER_UP'}."""
     match = re.search(r"<([^>]*)>", ip_link_line)
@@ -310,7 +293,7 @@ class MachineHost:
         if file_matches(path, data, mode):
             return False
         if self.act(description):
-            write_atomic(path, data, mode)
+            write_atomic(path, data, mode, dir_mode=0o755)
         return True
 
     # -- preflight --------------------------------------------------------------------------
@@ -605,7 +588,7 @@ class MachineHost:
         if patched is None:
             return
         path = os.path.join(self.machine_dir(name), "container-spec.json")
-        write_atomic(path, (json.dumps(patched, indent=2, sort_keys=True) + "\n").encode("utf-8"), 0o600)
+        write_atomic(path, json.dumps(patched, indent=2, sort_keys=True) + "\n", 0o600, dir_mode=0o755)
         self.ctr("containers", "delete", name)
         self.ctr("containers", "create", "--config", path, "--label", "%s=true" % MACHINE_LABEL, name)
 
@@ -628,7 +611,7 @@ class MachineHost:
         data = (json.dumps(record, indent=2, sort_keys=True) + "\n").encode("utf-8")
         path = os.path.join(self.machine_dir(spec["name"]), "machine.json")
         if not file_matches(path, data, 0o600):
-            write_atomic(path, data, 0o600)
+            write_atomic(path, data, 0o600, dir_mode=0o755)
 
     def remove(self, name, containers, tasks):
         if name in containers:

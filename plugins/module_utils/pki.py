@@ -23,9 +23,10 @@ import ipaddress
 import os
 import re
 import stat
-import tempfile
 import traceback
 from collections import namedtuple
+
+from ansible_collections.kubemark.kubemark.plugins.module_utils._files import make_dirs, write_atomic
 
 try:
     from cryptography import x509
@@ -685,43 +686,12 @@ def issue_leaf(spec, key, ca_cert, ca_key, validity_days, now=None, not_after=No
     return builder.sign(ca_key, hashes.SHA256())
 
 
-def write_file_atomically(path, data, mode):
-    """Write bytes to path through a temporary file in the same directory, renamed over path.
-
-    The temporary file is created with mode 0600 and given its final mode before the rename, so a
-    key is never readable by others, not even for a moment, and readers never see half a file.
-    """
-    directory, name = os.path.split(path)
-    handle, temporary = tempfile.mkstemp(prefix='.%s.' % name, dir=directory)
-    try:
-        with os.fdopen(handle, 'wb') as output:
-            output.write(data)
-            output.flush()
-            os.fsync(output.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
-def make_dirs(path, mode=DIR_MODE, parent_mode=0o755):
-    """Create path with mode, and its missing parents with parent_mode; existing ones are left alone."""
-    if os.path.isdir(path):
-        return
-    parent = os.path.dirname(path)
-    if parent and parent != path:
-        make_dirs(parent, parent_mode, parent_mode)
-    os.mkdir(path, mode)
-    os.chmod(path, mode)
-
-
 def apply(result, now=None):
     """Carry out a plan: create directories, generate and write keys and certificates, fix modes."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
     try:
         for directory in result.dirs_to_create:
-            make_dirs(directory)
+            make_dirs(directory, DIR_MODE)
         ca_units = {}
         for unit in result.cas:
             if unit.new_key:
@@ -752,9 +722,9 @@ def apply(result, now=None):
 def _write_unit(result, unit, key_data=None, cert_data=None):
     key_file, cert_file = _unit_files(unit)
     if key_data is not None:
-        write_file_atomically(result.file_path(key_file), key_data, KEY_MODE)
+        write_atomic(result.file_path(key_file), key_data, KEY_MODE)
     if cert_data is not None:
-        write_file_atomically(result.file_path(cert_file), cert_data, CERT_MODE)
+        write_atomic(result.file_path(cert_file), cert_data, CERT_MODE)
 
 
 def ca_fingerprints(result):

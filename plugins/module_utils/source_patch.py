@@ -6,7 +6,8 @@
 """Detect and patch the two places in Kubernetes sources that break kubemark hollow nodes.
 
 Everything here works on file text so it can be tested on small strings and on real upstream
-files alike; the only file-system helpers are the read and the atomic replace the modules share.
+files alike; the file system is only touched by the read and by run_patch_module, the flow the
+modules share.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ import difflib
 import os
 import posixpath
 import re
-import tempfile
 from collections import namedtuple
+
+from ansible_collections.kubemark.kubemark.plugins.module_utils._files import write_atomic
 
 
 class SourcePatchError(Exception):
@@ -341,24 +343,6 @@ def read_source(path):
         raise SourcePatchError("cannot read %s: %s" % (path, error))
 
 
-def replace_file_atomically(module, path, text):
-    """Write text next to path and rename it over path, keeping path's mode and owner."""
-    directory, name = os.path.split(path)
-    try:
-        handle, temporary = tempfile.mkstemp(prefix='.%s.' % name, dir=directory)
-    except OSError as error:
-        raise SourcePatchError(
-            "cannot write next to %s: %s (a Go module cache copy is read-only: copy the tree first)"
-            % (path, error))
-    try:
-        with os.fdopen(handle, 'wb') as output:
-            output.write(text.encode('utf-8'))
-        module.atomic_move(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
 def run_patch_module(module, relative_path, check_arguments, make_patch, result_fields):
     """The flow both patch modules share; exits the module.
 
@@ -372,7 +356,14 @@ def run_patch_module(module, relative_path, check_arguments, make_patch, result_
         patch = make_patch(read_source(path), path)
         changed = patch.after != patch.before
         if changed and not module.check_mode:
-            replace_file_atomically(module, path, patch.after)
+            try:
+                # The file keeps its mode and owner: a tree copied from the Go module cache is
+                # read-only and must stay so.
+                write_atomic(path, patch.after, 0o644, keep_attributes=True)
+            except OSError as error:
+                raise SourcePatchError(
+                    "cannot write next to %s: %s (a Go module cache copy is read-only: copy the tree first)"
+                    % (path, error))
     except SourcePatchError as error:
         module.fail_json(msg=str(error))
 

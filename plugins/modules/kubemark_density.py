@@ -29,20 +29,12 @@ description:
     error, and the task fails: a partial run is never a pass."
   - The test's objects live in one namespace C(kubemark-perf-RUN_ID) labelled C(kubemark.io/perf=true); with O(cleanup=true)
     namespaces and probe nodes of earlier runs are removed first and the run's namespace is deleted at the end.
+  - The kubeconfig is that of the cluster under test, with cluster-admin rights (the admin kubeconfig of the master).
 author:
   - kubemark collection developers (@kubemark)
-requirements:
-  - kubernetes (the Python client) on the host that runs the module (normally the control host)
+extends_documentation_fragment:
+  - kubemark.kubemark.kubeconfig
 options:
-  kubeconfig:
-    description:
-      - Path of the kubeconfig of the cluster under test, with cluster-admin rights (the admin kubeconfig of the master).
-    type: path
-    required: true
-  context:
-    description:
-      - Context of O(kubeconfig) to use; its current context when omitted.
-    type: str
   output_dir:
     description:
       - Directory for the raw samples of this run. Created when missing. It should be empty or new; files of an earlier run
@@ -250,7 +242,8 @@ errors:
 import os
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.kubemark.kubemark.plugins.module_utils._kube import KUBECONFIG_ARGS, KUBECONFIG_SOURCES, client_for_module
 from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import density, samples
 
 
@@ -261,18 +254,10 @@ def _count_lines(path):
         return sum(1 for line in handle if line.strip())
 
 
-def _configuration(module):
-    try:
-        return density.load_configuration(module.params['kubeconfig'], module.params['context'])
-    except Exception as error:  # pylint: disable=broad-except
-        module.fail_json(msg='cannot load the kubeconfig %s: %s' % (module.params['kubeconfig'], error))
-
-
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            kubeconfig=dict(type='path', required=True),
-            context=dict(type='str'),
+            KUBECONFIG_ARGS,
             output_dir=dict(type='path', required=True),
             run_id=dict(type='str'),
             nodes=dict(type='int', default=0),
@@ -295,10 +280,10 @@ def main():
             cleanup=dict(type='bool', default=True),
             cleanup_timeout=dict(type='int', default=600),
         ),
+        required_one_of=KUBECONFIG_SOURCES,
+        mutually_exclusive=KUBECONFIG_SOURCES,
         supports_check_mode=True,
     )
-    if not density.HAS_KUBERNETES:
-        module.fail_json(msg=missing_required_lib('kubernetes'), exception=density.KUBERNETES_IMPORT_ERROR)
     params = dict(module.params)
     for name in ('pods_per_controller', 'api_probes', 'level_timeout', 'profile_seconds', 'cleanup_timeout'):
         if params[name] < (0 if name == 'api_probes' else 1):
@@ -312,14 +297,14 @@ def main():
     except density.DensityError as error:
         module.fail_json(msg=str(error))
     output_dir = params['output_dir']
-    configuration = _configuration(module)
+    client = client_for_module(module)
 
     if module.check_mode:
-        test = density.DensityTest(configuration, params, output_dir)
+        test = density.DensityTest(client, params, output_dir)
         try:
             nodes = [n for n in test.nodes() if n['is_ready'] and n['schedulable'] and not n['name'].startswith('perf-probe-')]
         except Exception as error:  # pylint: disable=broad-except
-            module.fail_json(msg='cannot list the nodes with %s: %s' % (params['kubeconfig'], error))
+            module.fail_json(msg='cannot list the nodes with %s: %s' % (client.source, error))
         asked = params['nodes'] or len(nodes)
         if asked < 1 or len(nodes) < asked:
             module.fail_json(msg='the cluster has %d Ready schedulable nodes, fewer than the %d this run asks for' % (len(nodes), asked),
@@ -330,7 +315,7 @@ def main():
 
     if not os.path.isdir(output_dir):
         os.makedirs(output_dir)
-    test = density.DensityTest(configuration, params, output_dir, log=module.debug)
+    test = density.DensityTest(client, params, output_dir, log=module.debug)
     try:
         meta = test.run()
     except density.DensityError as error:

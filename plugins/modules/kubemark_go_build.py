@@ -239,7 +239,7 @@ import subprocess
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.kubemark.kubemark.plugins.module_utils import gobuild
+from ansible_collections.kubemark.kubemark.plugins.module_utils import _files, gobuild
 
 
 class _BuildError(Exception):
@@ -289,21 +289,6 @@ def _locked(dest):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _write_record(path, record):
-    directory = os.path.dirname(path)
-    handle, temporary = tempfile.mkstemp(prefix='.build.', dir=directory)
-    try:
-        with os.fdopen(handle, 'w') as stream:
-            json.dump(record, stream, indent=2, sort_keys=True)
-            stream.write('\n')
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
 
 
 def _point_link(link, target):
@@ -441,7 +426,8 @@ def main():
                 result['built'] = [item['name'] for item in missing_targets + missing_commands]
             record = os.path.join(build_dir, gobuild.RECORD_FILE)
             if result['built'] or not os.path.exists(record):
-                _write_record(record, dict(id=build_id, inputs=full_inputs))
+                _files.write_atomic(record, json.dumps(dict(id=build_id, inputs=full_inputs), indent=2, sort_keys=True) + '\n',
+                                    0o644)
             if _point_link(link, link_target):
                 result['changed'] = True
             for entry in stale:

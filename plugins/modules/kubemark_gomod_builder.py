@@ -157,6 +157,7 @@ ldflags:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.kubemark.kubemark.plugins.module_utils._files import write_atomic
 from ansible_collections.kubemark.kubemark.plugins.module_utils.gomod import (
     BUILDER_MODULE_PATH,
     GOMOD_FILE,
@@ -179,15 +180,6 @@ def _read(path):
             return handle.read()
     except FileNotFoundError:
         return None
-
-
-def _write(module, path, content):
-    directory = os.path.dirname(path)
-    tmp = os.path.join(directory, '.%s.kubemark.tmp' % os.path.basename(path))
-    with open(tmp, 'w') as handle:
-        handle.write(content)
-    os.chmod(tmp, 0o644)
-    module.atomic_move(tmp, path)
 
 
 def main():
@@ -239,11 +231,9 @@ def main():
 
     changed = any(files.values())
     if changed and not module.check_mode:
-        if not os.path.isdir(dest):
-            os.makedirs(dest, 0o755)
         for name, differs in files.items():
             if differs:
-                _write(module, os.path.join(dest, name), wanted[name])
+                write_atomic(os.path.join(dest, name), wanted[name], 0o644, dir_mode=0o755)
 
     result = dict(
         changed=changed,

@@ -74,6 +74,7 @@ import warnings
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
+from ansible_collections.kubemark.kubemark.plugins.module_utils._files import write_atomic
 from ansible_collections.kubemark.kubemark.plugins.module_utils.registry_auth import (
     RegistryAuthError,
     htpasswd_entries,
@@ -159,12 +160,8 @@ def main():
         except RegistryAuthError as exc:
             module.fail_json(msg=str(exc))
         if not module.check_mode:
-            directory = os.path.dirname(path) or '.'
-            tmp = os.path.join(directory, '.%s.tmp' % os.path.basename(path))
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, 'w') as handle:
-                handle.write(content)
-            module.atomic_move(tmp, path)
+            # A new file starts private; the mode option is applied below, to a new file and an old one alike.
+            write_atomic(path, content, 0o600, keep_attributes=True)
     file_args = module.load_file_common_arguments(dict(path=path, mode=module.params['mode']))
     if not module.check_mode or os.path.exists(path):
         changed = module.set_fs_attributes_if_different(file_args, changed)

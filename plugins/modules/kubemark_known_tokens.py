@@ -145,7 +145,7 @@ import secrets
 import stat
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.kubemark.kubemark.plugins.module_utils.pki import make_dirs, write_file_atomically
+from ansible_collections.kubemark.kubemark.plugins.module_utils._files import write_atomic
 
 FILE_MODE = 0o600
 MASK = '********'
@@ -335,8 +335,7 @@ def main():
                         % (path, comments))
         if not module.check_mode:
             if rewrite:
-                make_dirs(os.path.dirname(path) or '.', 0o700)
-                write_file_atomically(path, content.encode('utf-8'), FILE_MODE)
+                write_atomic(path, content, FILE_MODE, dir_mode=0o700)
             elif mode_wrong:
                 os.chmod(path, FILE_MODE)
     except TokenFileError as error:

@@ -143,6 +143,7 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.kubemark.kubemark.plugins.module_utils import kubeconfig, pki
+from ansible_collections.kubemark.kubemark.plugins.module_utils._files import write_atomic
 
 try:
     import yaml
@@ -314,8 +315,7 @@ def main():
         mode_wrong = current_mode is not None and current_mode != mode
         if not module.check_mode:
             if rewrite:
-                pki.make_dirs(os.path.dirname(path) or '.', 0o700)
-                pki.write_file_atomically(path, dump(wanted).encode('utf-8'), mode)
+                write_atomic(path, dump(wanted), mode, dir_mode=0o700)
             elif mode_wrong:
                 os.chmod(path, mode)
     except KubeconfigError as error:

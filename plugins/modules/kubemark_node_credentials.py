@@ -127,7 +127,7 @@ import stat
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible_collections.kubemark.kubemark.plugins.module_utils import kubeconfig, pki
+from ansible_collections.kubemark.kubemark.plugins.module_utils import _files, kubeconfig, pki
 
 try:
     import yaml
@@ -239,7 +239,7 @@ def main():
     changed = bool(issued or removed or modes_wrong)
     if changed and not module.check_mode:
         try:
-            pki.make_dirs(directory, 0o700)
+            _files.make_dirs(directory, 0o700)
             for name in issued:
                 key = pki.generate_key(params['key_type'])
                 spec = pki.LeafSpec(name, 'ca', user_name(name), (NODES_GROUP,), frozenset([pki.CLIENT]), ())
@@ -247,8 +247,7 @@ def main():
                 config = kubeconfig.build(params['server'], ca_pem,
                                           kubeconfig.client_certificate_user(pki.cert_pem(cert), pki.key_pem(key)),
                                           params['cluster_name'], user_name(name))
-                pki.write_file_atomically(files[name], yaml.dump(config, Dumper=_DUMPER, sort_keys=False).encode('utf-8'),
-                                          FILE_MODE)
+                _files.write_atomic(files[name], yaml.dump(config, Dumper=_DUMPER, sort_keys=False), FILE_MODE)
             for name in modes_wrong:
                 os.chmod(files[name], FILE_MODE)
             for name in removed:

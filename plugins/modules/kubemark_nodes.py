@@ -173,7 +173,8 @@ def main():
         kubelet_version=dict(type='str', default=''),
         workers=dict(type='int', default=32),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=argument_spec, required_one_of=_kube.KUBECONFIG_SOURCES,
+                           mutually_exclusive=_kube.KUBECONFIG_SOURCES, supports_check_mode=True)
     params = module.params
     names = params['names']
     bad = [name for name in names if len(name) > 253 or not _NAME_RE.match(name)]

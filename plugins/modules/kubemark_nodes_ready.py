@@ -19,20 +19,12 @@ description:
     C(lastTransitionTime) of its C(Ready) condition, as min, p50, p90, p99 and max.
   - Never fails because too few nodes are Ready unless O(fail_on_timeout) is set, so a task can
     call it in an C(until) loop with a short O(wait_timeout) and show progress at every retry.
+  - The kubeconfig's credentials must be allowed to list nodes (the admin kubeconfig of the cluster).
 author:
   - kubemark collection developers (@kubemark)
-requirements:
-  - PyYAML on the host that runs the module
+extends_documentation_fragment:
+  - kubemark.kubemark.kubeconfig
 options:
-  kubeconfig:
-    description:
-      - Path of a kubeconfig that may list nodes (the admin kubeconfig of the cluster).
-    type: path
-    required: true
-  context:
-    description:
-      - Context of O(kubeconfig) to use; its current context when not set.
-    type: str
   label_selector:
     description:
       - Label selector of the nodes to look at.
@@ -133,14 +125,18 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.kubemark.kubemark.plugins.module_utils import hollow_nodes
-from ansible_collections.kubemark.kubemark.plugins.module_utils.kubeapi import KubeApiError, client_for_module
+from ansible_collections.kubemark.kubemark.plugins.module_utils._kube import (
+    KUBECONFIG_ARGS,
+    KUBECONFIG_SOURCES,
+    ApiError,
+    client_for_module,
+)
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            kubeconfig=dict(type='path', required=True),
-            context=dict(type='str'),
+            KUBECONFIG_ARGS,
             label_selector=dict(type='str', default='hollow-node=true'),
             names=dict(type='list', elements='str'),
             count=dict(type='int', required=True),
@@ -148,6 +144,8 @@ def main():
             poll_interval=dict(type='int', default=2),
             fail_on_timeout=dict(type='bool', default=False),
         ),
+        required_one_of=KUBECONFIG_SOURCES,
+        mutually_exclusive=KUBECONFIG_SOURCES,
         supports_check_mode=True,
     )
     params = module.params
@@ -156,16 +154,15 @@ def main():
     if params['wait_timeout'] < 0 or params['poll_interval'] < 1:
         module.fail_json(msg='wait_timeout must be 0 or more and poll_interval 1 or more')
 
-    api = client_for_module(module, path=params['kubeconfig'], context=params['context'])
+    api = client_for_module(module, timeout=15)
 
     start = time.monotonic()
     deadline = start + params['wait_timeout']
     while True:
         try:
             nodes = api.list_nodes(params['label_selector'])
-        except KubeApiError as error:
-            module.fail_json(msg='cannot list the nodes (%s) with %s: %s' % (
-                params['label_selector'], params['kubeconfig'], error))
+        except ApiError as error:
+            module.fail_json(msg='cannot list the nodes (%s) with %s: %s' % (params['label_selector'], api.source, error))
         summary = hollow_nodes.readiness(nodes, params['names'])
         reached = summary['ready'] >= params['count']
         pause = hollow_nodes.seconds_to_next_look(time.monotonic(), deadline, params['poll_interval'])

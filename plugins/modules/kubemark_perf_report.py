@@ -154,6 +154,7 @@ import json
 import os
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.kubemark.kubemark.plugins.module_utils._files import write_atomic
 from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import render_html, report, samples, slo
 
 
@@ -195,7 +196,7 @@ def main():
         if _current(files[fmt]) != text:
             changed = True
             if not module.check_mode:
-                samples.write_text_atomically(files[fmt], text)
+                write_atomic(files[fmt], text, 0o644, dir_mode=0o755)
     table = '\n'.join(report.percentile_table(data, data['pod_startup'], report.checks_for(data, 'pod_startup', 'pods')))
     module.exit_json(
         changed=changed, verdict=data['verdict'], status=data['status'], errors=data['errors'], files=files,

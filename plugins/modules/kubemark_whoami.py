@@ -14,24 +14,24 @@ version_added: 0.1.0
 description:
   - Sends a C(SelfSubjectReview) with the credentials of a kubeconfig, as C(kubectl auth whoami)
     does, and returns the user name and groups the API server authenticated.
-  - A token the API server does not know (a kubeconfig that does not match the master's
-    C(known_tokens.csv)) is answered with 401 and fails the module with a message that says so,
-    before anything is deployed with that kubeconfig.
+  - Credentials the API server does not accept (a token that is not in the master's
+    C(known_tokens.csv), a client certificate of another CA) are answered with 401 and fail the
+    module with a message that says so, before anything is deployed with that kubeconfig.
   - API servers older than 1.28 without the v1 API fall back to v1beta1, then to C(GET /api),
     which proves the credentials are accepted but names nobody.
+  - With O(node_kubeconfigs), it reviews many kubelet kubeconfigs at once, each of which must be
+    C(system:node:<its node name>) in group C(system:nodes).
 author:
   - kubemark collection developers (@kubemark)
-requirements:
-  - PyYAML on the host that runs the module
+extends_documentation_fragment:
+  - kubemark.kubemark.kubeconfig
 options:
-  kubeconfig:
+  node_kubeconfigs:
     description:
-      - Path of the kubeconfig. Exactly one of O(kubeconfig) and O(kubeconfig_content) is needed.
-    type: path
-  kubeconfig_content:
-    description:
-      - The kubeconfig as YAML text (for example slurped from the master). Never logged.
-    type: str
+      - Node name to the path of that node's kubelet kubeconfig on the control host. Each is
+        reviewed (16 at a time) and must be C(system:node:<node name>) in group C(system:nodes).
+      - Instead of O(kubeconfig) and O(kubeconfig_content).
+    type: dict
   expect_user:
     description:
       - Fail unless the API server authenticates this user name.
@@ -70,8 +70,12 @@ EXAMPLES = r"""
 RETURN = r"""
 server:
   description: URL of the API server of the kubeconfig's current context.
-  returned: always
+  returned: without O(node_kubeconfigs)
   type: str
+nodes:
+  description: Number of node kubeconfigs reviewed.
+  returned: with O(node_kubeconfigs)
+  type: int
 username:
   description: The authenticated user name (empty when only the C(GET /api) fallback was possible).
   returned: success
@@ -87,42 +91,79 @@ method:
   type: str
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.kubemark.kubemark.plugins.module_utils.kubeapi import KubeApiError, client_for_module
+from ansible_collections.kubemark.kubemark.plugins.module_utils._kube import (
+    KUBECONFIG_ARGS,
+    KUBECONFIG_SOURCES,
+    ApiError,
+    client_for_module,
+    load,
+)
+
+
+NODES_GROUP = 'system:nodes'
+
+
+def _review_node(name, path, timeout):
+    """None when the kubeconfig of node name is system:node:<name> in system:nodes, else why not."""
+    try:
+        method, username, groups = load(path=path, timeout=timeout).whoami()
+    except ApiError as error:
+        return 'rejected (%s)' % error if error.status == 401 else 'not reviewed (%s)' % error
+    except Exception as error:  # pylint: disable=broad-except
+        # The loader has no common error class (missing file, bad YAML, unusable credentials).
+        return 'unusable kubeconfig %s (%s)' % (path, error)
+    if method == 'get-api':
+        return None
+    if username != 'system:node:' + name or NODES_GROUP not in groups:
+        return 'authenticated as %r in %s' % (username, groups)
+    return None
+
+
+def review_nodes(module, kubeconfigs, timeout):
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        problems = dict(zip(kubeconfigs, pool.map(lambda item: _review_node(item[0], item[1], timeout), kubeconfigs.items())))
+    bad = sorted((name, why) for name, why in problems.items() if why)
+    if bad:
+        module.fail_json(msg='%d of %d hollow kubelet kubeconfigs are not the identity of their node (system:node:<name>, '
+                             'group %s): %s' % (len(bad), len(kubeconfigs), NODES_GROUP,
+                                                '; '.join('%s %s' % item for item in bad[:5])))
+    module.exit_json(changed=False, nodes=len(kubeconfigs))
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            kubeconfig=dict(type='path'),
-            kubeconfig_content=dict(type='str', no_log=True),
+            KUBECONFIG_ARGS,
+            node_kubeconfigs=dict(type='dict'),
             expect_user=dict(type='str'),
             expect_groups=dict(type='list', elements='str', default=[]),
             timeout=dict(type='int', default=15),
         ),
-        required_one_of=[('kubeconfig', 'kubeconfig_content')],
-        mutually_exclusive=[('kubeconfig', 'kubeconfig_content')],
+        required_one_of=[KUBECONFIG_SOURCES[0] + ('node_kubeconfigs',)],
+        mutually_exclusive=[KUBECONFIG_SOURCES[0] + ('node_kubeconfigs',)],
         supports_check_mode=True,
     )
     params = module.params
-    source = params['kubeconfig'] or 'the kubeconfig'
-    api = client_for_module(module, path=params['kubeconfig'], content=params['kubeconfig_content'],
-                            timeout=params['timeout'])
-    server = api.server
+    if params['node_kubeconfigs'] is not None:
+        review_nodes(module, params['node_kubeconfigs'], params['timeout'])
+    api = client_for_module(module, timeout=params['timeout'])
+    server, source = api.server, api.source
 
     try:
         method, username, groups = api.whoami()
-    except KubeApiError as error:
+    except ApiError as error:
         if error.status == 401:
             module.fail_json(server=server, msg=(
                 'the API server %s rejected the credentials of %s (user entry %r): 401 Unauthorized. '
-                'The token is not in the master\'s token file (known_tokens.csv): the kubeconfig does '
-                'not belong to this master, or the master\'s tokens changed. Take the kubeconfig the '
-                'master role wrote, never one made elsewhere.' % (server, source, api.user_name)))
+                'The kubeconfig does not belong to this master (a token its token file lacks, a '
+                'certificate of another CA), or the master\'s credentials changed. Take the kubeconfig '
+                'the master role wrote, never one made elsewhere.' % (server, source, api.user)))
         if error.status == 0:
-            module.fail_json(server=server, msg='cannot reach the API server %s of %s: %s' % (server, source, error.reason))
-        module.fail_json(server=server, msg='the API server %s answered %s %s to %s' % (
-            server, error.status, error.reason, source))
+            module.fail_json(server=server, msg='cannot reach the API server %s of %s: %s' % (server, source, error))
+        module.fail_json(server=server, msg='the API server %s refused the review of %s: %s' % (server, source, error))
 
     problems = []
     if params['expect_user'] is not None and method != 'get-api' and username != params['expect_user']:

@@ -5,8 +5,8 @@
 
 """The performance suite: the density/load test, its raw samples and the report.
 
-stats (exact percentiles), prom (Prometheus text format and histogram deltas), slo (verdicts),
-samples (the raw samples directory), clusterloader2 (its JSON summaries), report (report.json and
-report.md), html (report.html with inline SVG plots) and density (the test itself, over the
-kubernetes client).
+prom (Prometheus text format and histogram deltas), slo (verdicts), samples (the raw samples
+directory), clusterloader2 (its JSON summaries), report (report.json and report.md), html
+(report.html with inline SVG plots) and density (the test itself, over the kubernetes client).
+The exact percentiles are module_utils/_stats.py's, shared with the hollow-node modules.
 """

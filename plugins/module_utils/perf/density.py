@@ -21,7 +21,6 @@ fails leaves its partial figures behind, marked incomplete.
 
 from __future__ import annotations
 
-import calendar
 import json
 import os
 import random
@@ -30,94 +29,12 @@ import threading
 import time
 import traceback
 
-from urllib.parse import quote
-
 from ansible.module_utils.urls import open_url
 
+from ansible_collections.kubemark.kubemark.plugins.module_utils._files import write_atomic
+from ansible_collections.kubemark.kubemark.plugins.module_utils._kube import STREAM_ERRORS, ApiError
+from ansible_collections.kubemark.kubemark.plugins.module_utils._stats import parse_time
 from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import samples
-
-try:
-    import urllib3
-    from kubernetes import config as k8s_config
-    from kubernetes.client import Configuration
-except ImportError:
-    HAS_KUBERNETES = False
-    KUBERNETES_IMPORT_ERROR = traceback.format_exc()
-else:
-    HAS_KUBERNETES = True
-    KUBERNETES_IMPORT_ERROR = None
-
-
-class ApiError(Exception):
-    """An HTTP answer outside 2xx; status 0 for a connection error."""
-
-    def __init__(self, status, message):
-        Exception.__init__(self, 'HTTP %s: %s' % (status, message) if status else message)
-        self.status = status
-
-
-class RawClient(object):
-    """JSON over HTTPS to the API server with the kubeconfig's credentials, on kept-alive connections.
-
-    The kubernetes client's own call_api() changed its signature between releases; this only uses
-    its kubeconfig loader (Configuration: host, CA, client certificate, token) and urllib3, so the
-    timings measure the request and its body, not the deserialisation into Python objects.
-    """
-
-    def __init__(self, configuration):
-        self.configuration = configuration
-        self.host = configuration.host.rstrip('/')
-        kwargs = {'num_pools': 4, 'maxsize': 8}
-        if configuration.verify_ssl:
-            kwargs['cert_reqs'] = 'CERT_REQUIRED'
-            if configuration.ssl_ca_cert:
-                kwargs['ca_certs'] = configuration.ssl_ca_cert
-        else:
-            kwargs['cert_reqs'] = 'CERT_NONE'
-        if configuration.cert_file:
-            kwargs['cert_file'] = configuration.cert_file
-            kwargs['key_file'] = configuration.key_file
-        self.pool = urllib3.PoolManager(**kwargs)
-        self.headers = {}
-        token = bearer_token(configuration)
-        if token:
-            self.headers['Authorization'] = token
-
-    def request(self, method, path, body=None, query=None, accept='application/json', timeout=120, stream=False):
-        url = self.host + path
-        if query:
-            url += '?' + '&'.join('%s=%s' % (k, quote(str(v), safe='')) for k, v in query)
-        headers = dict(self.headers, Accept=accept)
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode('utf-8')
-            headers['Content-Type'] = 'application/json'
-        if isinstance(timeout, tuple):
-            timeout = urllib3.Timeout(connect=timeout[0], read=timeout[1])
-        try:
-            response = self.pool.request(method, url, body=data, headers=headers, timeout=timeout, retries=False,
-                                         preload_content=not stream)
-        except urllib3.exceptions.HTTPError as error:
-            raise ApiError(0, '%s %s: %s' % (method, path, error))
-        if not 200 <= response.status <= 299:
-            text = response.data if not stream else response.read()
-            raise ApiError(response.status, '%s %s: %s' % (method, path, text[:300].decode('utf-8', 'replace')))
-        return response
-
-
-def bearer_token(configuration):
-    """The 'Bearer ...' header value of a Configuration, or None."""
-    keys = configuration.api_key or {}
-    token = keys.get('authorization') or keys.get('BearerToken')
-    if not token:
-        return None
-    return token if token.lower().startswith('bearer ') else 'Bearer ' + token
-
-
-def load_configuration(kubeconfig, context=None):
-    configuration = Configuration()
-    k8s_config.load_kube_config(config_file=kubeconfig, context=context, client_configuration=configuration)
-    return configuration
 
 
 def component_tls(params, configuration):
@@ -191,29 +108,6 @@ def controller_sizes(count, per_controller):
         sizes.append(size)
         count -= size
     return sizes
-
-
-def parse_time(text):
-    """RFC 3339 time of the API (e.g. 2026-11-23T11:40:02Z, maybe with fractions) to epoch seconds."""
-    if not text:
-        return None
-    text = text.strip()
-    fraction = 0.0
-    if text.endswith('Z'):
-        text = text[:-1]
-    else:
-        for sign in ('+', '-'):
-            index = text.rfind(sign)
-            if index > 10:
-                offset = text[index + 1:]
-                hours, minutes = offset.split(':') if ':' in offset else (offset[:2], offset[2:] or '0')
-                seconds = int(hours) * 3600 + int(minutes) * 60
-                base = parse_time(text[:index] + 'Z')
-                return base - seconds if sign == '+' else base + seconds
-    if '.' in text:
-        text, digits = text.split('.', 1)
-        fraction = float('0.' + digits) if digits else 0.0
-    return calendar.timegm(time.strptime(text, '%Y-%m-%dT%H:%M:%S')) + fraction
 
 
 def pod_record(pod):
@@ -375,7 +269,7 @@ class PodWatcher(threading.Thread):
                     if resource_version is None:
                         break
                 response.release_conn()
-            except (urllib3.exceptions.ReadTimeoutError, urllib3.exceptions.ProtocolError):
+            except STREAM_ERRORS:
                 continue
             except Exception as error:  # pylint: disable=broad-except
                 if self.stopping.is_set():
@@ -404,9 +298,10 @@ class PodWatcher(threading.Thread):
 class DensityTest(object):
     """One run of the test; see the module documentation for the parameters."""
 
-    def __init__(self, configuration, params, output_dir, log=None):
-        self.configuration = configuration
-        self.http = RawClient(configuration)
+    def __init__(self, client, params, output_dir, log=None):
+        """client is the _kube.KubeClient of the cluster under test."""
+        self.configuration = client.configuration
+        self.http = client
         self.params = params
         self.dir = output_dir
         self.log = log or (lambda message: None)
@@ -419,7 +314,7 @@ class DensityTest(object):
         self.calls = []
         self.probe_nodes = []
         self.api_pacer = Pacer(params['api_qps'])
-        self.component_validate_certs, self.component_ca_path, ca_source = component_tls(params, configuration)
+        self.component_validate_certs, self.component_ca_path, ca_source = component_tls(params, self.configuration)
         self.meta = {
             'format': samples.FORMAT,
             'tool': 'kubemark.kubemark.kubemark_density',
@@ -430,7 +325,8 @@ class DensityTest(object):
             'started_at': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
             'started': time.time(),
             'namespace': self.namespace,
-            'parameters': dict((k, v) for k, v in params.items() if k not in ('run_id',)),
+            # kubeconfig_content can hold credentials: it never goes into run.json.
+            'parameters': dict((k, v) for k, v in params.items() if k not in ('run_id', 'kubeconfig_content')),
             'levels': [],
             'profiles': [],
             # How the scheduler's endpoint was verified; the CA path is named only when it was asked for.
@@ -478,7 +374,7 @@ class DensityTest(object):
         try:
             version = json.loads(self.raw('GET', '/version').data)
         except Exception as error:  # pylint: disable=broad-except
-            raise DensityError('cannot reach the API server with %s: %s' % (self.params.get('kubeconfig'), error))
+            raise DensityError('cannot reach the API server with %s: %s' % (self.http.source, error))
         nodes = self.nodes()
         ready = [node for node in nodes if node['is_ready'] and node['schedulable'] and not node['name'].startswith('perf-probe-')]
         asked = self.params.get('nodes') or len(ready)
@@ -509,7 +405,7 @@ class DensityTest(object):
         except Exception as error:  # pylint: disable=broad-except
             raise DensityError('cannot scrape kube-apiserver /metrics: %s' % error)
         name = '%s-%s-apiserver.prom' % (label, moment)
-        samples.write_text_atomically(os.path.join(directory, name), text)
+        write_atomic(os.path.join(directory, name), text, 0o644)
         files['apiserver'] = os.path.join(samples.METRICS_DIR, name)
         url = self.params.get('scheduler_metrics_url')
         if url:
@@ -519,7 +415,7 @@ class DensityTest(object):
                 raise DensityError('cannot scrape kube-scheduler metrics at %s: %s (set scheduler_metrics_url to the '
                                    'scheduler\'s secure port, or to an empty string to skip the scheduler metrics)' % (url, error))
             name = '%s-%s-scheduler.prom' % (label, moment)
-            samples.write_text_atomically(os.path.join(directory, name), text)
+            write_atomic(os.path.join(directory, name), text, 0o644)
             files['scheduler'] = os.path.join(samples.METRICS_DIR, name)
         return when, files
 
@@ -527,7 +423,7 @@ class DensityTest(object):
         """GET a component endpoint with the kubeconfig's credentials (client certificate or token)."""
         configuration = self.configuration
         headers = {}
-        token = bearer_token(configuration)
+        token = self.http.authorization()
         if token:
             headers['Authorization'] = token
         response = open_url(url, headers=headers, timeout=timeout, validate_certs=self.component_validate_certs,

@@ -9,7 +9,7 @@ from histogram buckets the way PromQL's histogram_quantile() does.
 
 Server-side figures are estimates bounded by the bucket layout (kube-apiserver's request duration
 buckets are 5 ms, 25 ms, 50 ms, 100 ms, 200 ms, ... 60 s); the exact percentiles of the suite come
-from the client-side raw samples (stats.py).
+from the client-side raw samples (module_utils/_stats.py).
 """
 
 from __future__ import annotations

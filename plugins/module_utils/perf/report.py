@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 
-from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import clusterloader2, prom, samples, slo, stats
+from ansible_collections.kubemark.kubemark.plugins.module_utils import _stats
+from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import clusterloader2, prom, samples, slo
 
 REPORT_FORMAT = 1
 TABLE_PERCENTILES = (10, 50, 90, 99)
@@ -90,10 +91,10 @@ def build(directory, slo_overrides=None):
     checks = []
     pod_startup = {}
     for level in levels:
-        summary = stats.summarize(pods_by_level[level])
+        summary = _stats.summarize(pods_by_level[level])
         pod_startup[_level_key(level)] = summary
         p = settings['pod_startup_percentile']
-        checks.append(slo.check('pod_startup', level, 'pods', p, stats.percentile(pods_by_level[level], p),
+        checks.append(slo.check('pod_startup', level, 'pods', p, _stats.percentile(pods_by_level[level], p),
                                 settings['pod_startup_seconds'], summary['count']))
     api_rows = []
     for key in sorted(api, key=api_key_order):
@@ -102,13 +103,13 @@ def build(directory, slo_overrides=None):
         row = {'verb': verb, 'resource': resource, 'scope': scope, 'threshold': threshold, 'levels': {}}
         for level in levels:
             values = api[key][level]
-            row['levels'][_level_key(level)] = stats.summarize(values)
+            row['levels'][_level_key(level)] = _stats.summarize(values)
             p = settings['api_call_percentile']
-            checks.append(slo.check('api_call', level, api_key_name(key), p, stats.percentile(values, p), threshold, len(values)))
+            checks.append(slo.check('api_call', level, api_key_name(key), p, _stats.percentile(values, p), threshold, len(values)))
         api_rows.append(row)
-    node_summary = stats.summarize(node_latencies)
+    node_summary = _stats.summarize(node_latencies)
     p = settings['node_startup_percentile']
-    checks.append(slo.check('node_startup', None, 'nodes', p, stats.percentile(node_latencies, p),
+    checks.append(slo.check('node_startup', None, 'nodes', p, _stats.percentile(node_latencies, p),
                             settings['node_startup_seconds'], node_summary['count']))
 
     server = {}
@@ -127,7 +128,7 @@ def build(directory, slo_overrides=None):
         server[_level_key(level['percent'])] = entry
 
     origin = run_levels[0].get('started') if run_levels else None
-    timeline = stats.per_second(scheduled_times, origin=origin)
+    timeline = _stats.per_second(scheduled_times, origin=origin)
     fill = {}
     for level in run_levels:
         fill_seconds = _duration(level.get('filled'), level.get('started'))
@@ -153,12 +154,12 @@ def build(directory, slo_overrides=None):
         'levels': levels,
         'fill': fill,
         'pod_startup': pod_startup,
-        'pod_startup_phases': dict((_level_key(level), dict((name, stats.summarize(values)) for name, values in phases[level].items()))
+        'pod_startup_phases': dict((_level_key(level), dict((name, _stats.summarize(values)) for name, values in phases[level].items()))
                                    for level in levels),
-        'pod_startup_cdf': dict((_level_key(level), stats.cdf(pods_by_level[level])) for level in levels),
+        'pod_startup_cdf': dict((_level_key(level), _stats.cdf(pods_by_level[level])) for level in levels),
         'api_calls': api_rows,
         'node_startup': node_summary,
-        'node_startup_cdf': stats.cdf(node_latencies),
+        'node_startup_cdf': _stats.cdf(node_latencies),
         'server': server,
         'scheduling_timeline': timeline,
         'slo_checks': checks,

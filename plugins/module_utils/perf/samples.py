@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+
+from ansible_collections.kubemark.kubemark.plugins.module_utils._files import write_atomic
 
 FORMAT = 1
 RUN_FILE = 'run.json'
@@ -44,24 +45,8 @@ class SamplesError(Exception):
     """The samples directory is missing or unreadable."""
 
 
-def write_text_atomically(path, text, mode=0o644):
-    directory = os.path.dirname(path) or '.'
-    if not os.path.isdir(directory):
-        os.makedirs(directory)
-    fd, temporary = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.', dir=directory)
-    try:
-        with os.fdopen(fd, 'w') as handle:
-            handle.write(text)
-        os.chmod(temporary, mode)
-        os.rename(temporary, path)
-    except Exception:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
 def write_json(path, data):
-    write_text_atomically(path, json.dumps(data, indent=2, sort_keys=True) + '\n')
+    write_atomic(path, json.dumps(data, indent=2, sort_keys=True) + '\n', 0o644, dir_mode=0o755)
 
 
 def append_jsonl(path, records):

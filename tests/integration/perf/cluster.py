@@ -25,6 +25,7 @@ Run as a script, it starts a cluster and waits (python cluster.py --nodes 10), f
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import shutil
@@ -58,14 +59,17 @@ def _import_pki():
     """module_utils/pki.py of this checkout (or of the collection copy the tests run from)."""
     try:
         from ansible_collections.kubemark.kubemark.plugins.module_utils import pki
-        return pki
     except ImportError:
-        import importlib.util
-        path = os.path.join(_repo_root(), 'plugins', 'module_utils', 'pki.py')
-        spec = importlib.util.spec_from_file_location('kubemark_pki_for_tests', path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
+        # Run as a script from a checkout: pki.py imports other module_utils of the collection, so
+        # the checkout becomes importable under its collection name through a link in a scratch
+        # directory.
+        root = tempfile.mkdtemp(prefix='kubemark-collection-')
+        atexit.register(shutil.rmtree, root, True)
+        os.makedirs(os.path.join(root, 'ansible_collections', 'kubemark'))
+        os.symlink(_repo_root(), os.path.join(root, 'ansible_collections', 'kubemark', 'kubemark'))
+        sys.path.insert(0, root)
+        from ansible_collections.kubemark.kubemark.plugins.module_utils import pki
+    return pki
 
 
 class ClusterError(Exception):

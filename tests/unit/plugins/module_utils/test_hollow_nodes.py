@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from ansible_collections.kubemark.kubemark.plugins.module_utils import hollow_nodes as hn
 
 
@@ -17,24 +15,6 @@ def node(name, created, ready_at=None, status='True'):
     if ready_at is not None:
         conditions.append({'type': 'Ready', 'status': status, 'lastTransitionTime': ready_at})
     return {'metadata': {'name': name, 'creationTimestamp': created}, 'status': {'conditions': conditions}}
-
-
-def test_parse_time_accepts_z_offsets_and_datetimes():
-    utc = datetime.timezone.utc
-    assert hn.parse_time('2026-11-23T10:00:00Z') == datetime.datetime(2026, 11, 23, 10, tzinfo=utc)
-    assert hn.parse_time('2026-11-23T12:00:00+02:00') == datetime.datetime(2026, 11, 23, 10, tzinfo=utc)
-    assert hn.parse_time(datetime.datetime(2026, 1, 1)) == datetime.datetime(2026, 1, 1, tzinfo=utc)
-    assert hn.parse_time(None) is None
-
-
-def test_percentile_is_nearest_rank():
-    values = list(range(1, 101))
-    assert hn.percentile(values, 0.5) == 50
-    assert hn.percentile(values, 0.99) == 99
-    assert hn.percentile(values, 1.0) == 100
-    assert hn.percentile([7], 0.99) == 7
-    assert hn.percentile([], 0.5) is None
-    assert hn.percentile([3, 1, 2], 0.5) == 2
 
 
 def test_node_summary_startup_from_creation_to_ready():

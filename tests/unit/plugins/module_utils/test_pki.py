@@ -8,8 +8,6 @@
 from __future__ import annotations
 
 import datetime
-import os
-import stat
 
 import pytest
 from cryptography import x509
@@ -146,25 +144,3 @@ def test_generated_keys_and_certificates(key_type, cls):
 def test_load_helpers_explain_what_is_wrong():
     assert pki.load_key(b'nonsense')[1].startswith('cannot be parsed as an unencrypted PEM private key')
     assert pki.load_cert(b'nonsense')[1].startswith('cannot be parsed as a PEM certificate')
-
-
-def test_write_file_atomically_sets_the_mode_and_leaves_no_temporary(tmp_path):
-    target = tmp_path / 'secret.key'
-    target.write_bytes(b'old')
-    os.chmod(str(target), 0o644)
-
-    pki.write_file_atomically(str(target), b'new', 0o600)
-
-    assert target.read_bytes() == b'new'
-    assert stat.S_IMODE(os.stat(str(target)).st_mode) == 0o600
-    assert os.listdir(str(tmp_path)) == ['secret.key']
-
-
-def test_make_dirs_uses_0700_for_the_target_and_0755_for_parents(tmp_path):
-    target = tmp_path / 'a' / 'b' / 'c'
-
-    pki.make_dirs(str(target))
-
-    assert stat.S_IMODE(os.stat(str(target)).st_mode) == 0o700
-    assert stat.S_IMODE(os.stat(str(tmp_path / 'a')).st_mode) == 0o755
-    pki.make_dirs(str(target))

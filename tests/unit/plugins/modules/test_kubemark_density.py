@@ -31,3 +31,8 @@ def test_bad_numbers(run_module, tmp_path):
 def test_unreadable_kubeconfig(run_module, tmp_path):
     result = run_module(kubemark_density, {'kubeconfig': str(tmp_path / 'missing.kubeconfig'), 'output_dir': str(tmp_path / 'out')})
     assert result['failed'] and 'cannot load the kubeconfig' in result['msg']
+
+
+def test_the_kubeconfig_text_is_loaded_too(run_module, tmp_path):
+    result = run_module(kubemark_density, {'kubeconfig_content': 'apiVersion: v1\nkind: Config\n', 'output_dir': str(tmp_path / 'out')})
+    assert result['failed'] and result['msg'].startswith('cannot load the kubeconfig (kubeconfig_content): ')

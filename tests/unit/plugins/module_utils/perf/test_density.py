@@ -15,6 +15,8 @@ import time
 
 import pytest
 
+from ansible_collections.kubemark.kubemark.plugins.module_utils import _kube
+from ansible_collections.kubemark.kubemark.plugins.module_utils._stats import parse_time
 from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import density
 
 
@@ -46,13 +48,6 @@ def test_controller_sizes():
     assert density.controller_sizes(0, 10) == []
 
 
-def test_parse_time():
-    assert density.parse_time('1970-01-01T00:00:10Z') == 10
-    assert density.parse_time('1970-01-01T00:00:10.250000Z') == pytest.approx(10.25)
-    assert density.parse_time('1970-01-01T01:00:10+01:00') == 10
-    assert density.parse_time(None) is None
-
-
 def pod(containers=1, running=1, scheduled=True):
     statuses = []
     for index in range(running):
@@ -68,7 +63,7 @@ def pod(containers=1, running=1, scheduled=True):
 
 def test_pod_record_needs_all_containers_running():
     record = density.pod_record(pod(containers=2, running=2))
-    base = density.parse_time('2026-01-01T00:00:00Z')
+    base = parse_time('2026-01-01T00:00:00Z')
     assert record['running'] is True
     assert record['level'] == 25
     assert record['created'] == base
@@ -120,7 +115,6 @@ def test_component_tls_verifies_with_the_kubeconfig_ca_by_default():
 
 
 def test_component_tls_takes_the_ca_data_of_a_real_kubeconfig(tmp_path):
-    pytest.importorskip('kubernetes')
     ca_data = b'-----BEGIN CERTIFICATE-----\nnot really a certificate\n-----END CERTIFICATE-----\n'
     kubeconfig = tmp_path / 'admin.kubeconfig'
     kubeconfig.write_text('\n'.join([
@@ -131,9 +125,15 @@ def test_component_tls_takes_the_ca_data_of_a_real_kubeconfig(tmp_path):
         'contexts:', '- name: c', '  context:', '    cluster: c', '    user: u',
         'current-context: c', '']))
 
-    validate, ca_path, source = density.component_tls({'component_validate_certs': True},
-                                                      density.load_configuration(str(kubeconfig)))
+    client = _kube.load(path=str(kubeconfig))
+    validate, ca_path, source = density.component_tls({'component_validate_certs': True}, client.configuration)
 
     assert (validate, source) == (True, 'kubeconfig')
     with open(ca_path, 'rb') as handle:
         assert handle.read() == ca_data
+    # The test itself takes the client and its kubeconfig's CA (nothing is sent before run()).
+    params = {'run_id': 'r1', 'api_qps': 20, 'component_validate_certs': True, 'kubeconfig_content': 'token: abc'}
+    test = density.DensityTest(client, params, str(tmp_path))
+    assert test.http is client and test.namespace == 'kubemark-perf-r1'
+    assert 'kubeconfig_content' not in test.meta['parameters']  # run.json never holds credentials
+    assert test.meta['component_tls'] == {'validate_certs': True, 'ca_source': 'kubeconfig', 'ca_cert': None}

@@ -3,23 +3,32 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Exact percentiles of raw samples.
+"""Statistics of raw samples, and the API server's time stamps they are computed from.
+
+Shared by the hollow-node modules (node startup times) and the performance suite (pod startup
+and API call latencies). Internal to the collection (the leading underscore).
 
 A percentile is always one of the samples (the nearest-rank method, the one clusterloader2 and the
 old e2e density test use): the p-th percentile of n sorted samples is the sample of rank
-ceil(p / 100 * n). No interpolation and no buckets, so the figure is reproducible from the saved
-samples by anyone, with any tool.
+ceil(p / 100 * n), p from 0 to 100. No interpolation and no buckets, so the figure is reproducible
+from the saved samples by anyone, with any tool.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
+import re
 
 PERCENTILES = (10, 50, 90, 99)
 
 
 def percentile(values, p):
-    """Nearest-rank percentile of an iterable of numbers; None when there is no sample."""
+    """Nearest-rank percentile of an iterable of numbers, p from 0 to 100; None when there is no sample.
+
+    The sample of rank ceil(p / 100 * n) in ascending order (rank 1 for p = 0): the smallest sample
+    with at least p % of the samples at or below it. percentile(range(1, 101), 99) is 99.
+    """
     ordered = sorted(values)
     if not ordered:
         return None
@@ -73,3 +82,30 @@ def per_second(timestamps, origin=None):
         counts[second] = counts.get(second, 0) + 1
     first, last = min(counts), max(counts)
     return [[second, counts.get(second, 0)] for second in range(first, last + 1)]
+
+
+# RFC 3339 as the API server writes it: whole seconds (metav1.Time) or fractions (metav1.MicroTime),
+# 'Z' or a numeric offset.
+_RFC3339 = re.compile(r'^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$')
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def parse_time(text):
+    """Epoch seconds (float) of an RFC 3339 time stamp of the API server; None for None or ''.
+
+    2026-11-23T11:40:02Z, 2026-11-23T11:40:02.250000Z and 2026-11-23T12:40:02+01:00 are all read;
+    anything else raises ValueError.
+    """
+    if not text:
+        return None
+    match = _RFC3339.match(text.strip())
+    if not match:
+        raise ValueError('%r is not an RFC 3339 time stamp' % (text,))
+    year, month, day, hour, minute, second, fraction, utc, sign, offset_hours, offset_minutes = match.groups()
+    moment = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
+                               tzinfo=datetime.timezone.utc)
+    seconds = (moment - _EPOCH).total_seconds() + (float(fraction) if fraction else 0.0)
+    if not utc:
+        offset = int(offset_hours) * 3600 + int(offset_minutes) * 60
+        seconds -= offset if sign == '+' else -offset
+    return seconds

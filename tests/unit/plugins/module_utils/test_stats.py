@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Exact nearest-rank percentiles, CDFs and per-second counts."""
+"""Exact nearest-rank percentiles, summaries, CDFs, per-second counts and API time stamps."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import stats
+from ansible_collections.kubemark.kubemark.plugins.module_utils import _stats as stats
 
 
 def test_percentile_is_always_a_sample_nearest_rank():
@@ -32,6 +32,11 @@ def test_percentile_small_sets():
     assert stats.percentile([4, 1, 3, 2], 99) == 4
     assert stats.percentile([4, 1, 3, 2], 10) == 1
     assert stats.percentile([], 50) is None
+
+
+def test_percentile_of_unsorted_floats_and_one_sample():
+    assert stats.percentile([0.3, 0.1, 0.2], 50) == 0.2
+    assert stats.percentile((x for x in [7]), 99) == 7
 
 
 def test_percentile_out_of_range():
@@ -64,3 +69,21 @@ def test_per_second_fills_gaps():
     assert stats.per_second([10.2, 10.9, 13.1], origin=10.0) == [[0, 2], [1, 0], [2, 0], [3, 1]]
     assert stats.per_second([]) == []
     assert stats.per_second([5.5, 5.6]) == [[0, 2]]
+
+
+def test_parse_time_to_epoch_seconds():
+    assert stats.parse_time('1970-01-01T00:00:10Z') == 10
+    assert stats.parse_time('1970-01-01T00:00:10.250000Z') == pytest.approx(10.25)
+    assert stats.parse_time('1970-01-01T00:00:10.5Z') == pytest.approx(10.5)
+    assert stats.parse_time('1970-01-01T01:00:10+01:00') == 10
+    assert stats.parse_time('1969-12-31T23:00:10-0100') == 10
+    assert stats.parse_time('2026-11-23T12:00:00+02:00') == stats.parse_time('2026-11-23T10:00:00Z') == 1795428000
+
+
+def test_parse_time_of_nothing_and_of_garbage():
+    assert stats.parse_time(None) is None
+    assert stats.parse_time('') is None
+    with pytest.raises(ValueError):
+        stats.parse_time('yesterday')
+    with pytest.raises(ValueError):
+        stats.parse_time('2026-13-01T00:00:00Z')
