@@ -55,7 +55,7 @@ stage_build() {
   mkdir -p "$out/play"
   printf '%s\n' '- name: The installed collection checks a setting by name' '  hosts: localhost' \
     '  connection: local' '  gather_facts: false' '  tasks:' '    - name: Validate the settings' \
-    '      ansible.builtin.include_role:' '        name: kubemark.kubemark.defaults' '        tasks_from: validate' \
+    '      ansible.builtin.include_role:' '        name: kubemark.kubemark.kubemark' '        tasks_from: validate' \
     >"$out/play/validate.yml"
   if (cd "$out/play" && ANSIBLE_COLLECTIONS_PATH=$out/collections:$deps ansible-playbook -i localhost, validate.yml \
     -e kubemark_hollow_node_count=ten >"$out/validate.log" 2>&1); then
