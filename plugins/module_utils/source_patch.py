@@ -70,16 +70,55 @@ CRI_ENDPOINT_SHAPES = (
 
 FIRST_CRI_MINOR = CRI_ENDPOINT_SHAPES[0].first_minor
 
+# Upstream's socket, and the built-in endpoint when the module is not given another one.
+DEFAULT_CRI_ENDPOINT = 'unix:///run/containerd/containerd.sock'
+
+# The patched assignment calls a function added at the end of the file, which reads this
+# environment variable when kubemark runs. One build then serves hosts of every container runtime:
+# the hollow node's unit or pod sets the variable to its host's socket.
+CRI_ENDPOINT_ENV = 'KUBEMARK_IMAGE_SERVICE_ENDPOINT'
+CRI_ENDPOINT_FUNCTION = 'kubemarkImageServiceEndpoint'
+# gofmt-clean as it is, so the patched file stays so.
+CRI_ENDPOINT_FUNCTION_SOURCE = (
+    '// %(name)s was added by the kubemark.kubemark collection so that one kubemark\n'
+    '// build serves hosts of any container runtime: the hollow kubelet\'s image service dials\n'
+    '// $%(env)s when it is set and not empty, and the endpoint built\n'
+    '// into this file (builtIn) otherwise.\n'
+    'func %(name)s(builtIn string) string {\n'
+    '\tif endpoint := os.Getenv("%(env)s"); endpoint != "" {\n'
+    '\t\treturn endpoint\n'
+    '\t}\n'
+    '\treturn builtIn\n'
+    '}\n'
+) % dict(name=CRI_ENDPOINT_FUNCTION, env=CRI_ENDPOINT_ENV)
+# What tells a function of that name apart as one this collection wrote (maybe an older text).
+_CRI_ENDPOINT_FUNCTION_MARK = 'kubemark.kubemark collection'
+
 _ENDPOINT_ASSIGNMENT_RE = re.compile(
     r'^(?P<indent>[ \t]*)(?P<field>[A-Za-z_][A-Za-z0-9_]*\.(?:RemoteImageEndpoint|ImageServiceEndpoint))'
     r'(?P<assign>[ \t]*=[ \t]*)(?P<rhs>[^\n]*)$',
     re.MULTILINE,
 )
-_GO_STRING_LITERAL_RE = re.compile(r'^"(?P<value>[^"\\\n]*)"(?P<trailer>[ \t]*(?://[^\n]*)?)$')
+# The right-hand side upstream writes (a string literal) or this module writes (the literal
+# wrapped in the function call), with an optional trailing comment.
+_ENDPOINT_RHS_RE = re.compile(
+    r'^(?P<call>' + CRI_ENDPOINT_FUNCTION + r'\()?"(?P<value>[^"\\\n]*)"(?(call)\))'
+    r'(?P<trailer>[ \t]*(?://[^\n]*)?)$')
 # Characters that would end or escape the Go string literal, or make the URL ambiguous.
 _UNSAFE_ENDPOINT_CHARS_RE = re.compile(r'["\\`\s\x00-\x1f\x7f]')
 
-CriPatch = namedtuple('CriPatch', ['before', 'after', 'field', 'line', 'previous_endpoint', 'endpoint'])
+_CRI_ENDPOINT_FUNCTION_RE = re.compile(r'^func ' + CRI_ENDPOINT_FUNCTION + r'\(', re.MULTILINE)
+# gofmt ends a top-level function with a closing brace in column 0.
+_FUNCTION_END_RE = re.compile(r'^\}[ \t]*(?:\n|\Z)', re.MULTILINE)
+_IMPORT_BLOCK_RE = re.compile(r'^import \(\n(?P<body>(?:[^\n]*\n)*?)\)$', re.MULTILINE)
+_SINGLE_IMPORT_RE = re.compile(
+    r'^import[ \t]+(?:(?P<name>[A-Za-z_][A-Za-z0-9_]*|\.)[ \t]+)?"(?P<path>[^"\\\n]+)"', re.MULTILINE)
+_IMPORT_SPEC_RE = re.compile(
+    r'^\t(?:(?P<name>[A-Za-z_][A-Za-z0-9_]*|\.)[ \t]+)?"(?P<path>[^"\\\n]+)"[ \t]*(?://[^\n]*)?$')
+
+CriPatch = namedtuple('CriPatch', ['before', 'after', 'field', 'line', 'previous_endpoint', 'endpoint', 'env'])
+# One line of an import block: its index among the block's lines, its name ('' for none), its path.
+_ImportSpec = namedtuple('_ImportSpec', ['index', 'name', 'path'])
 
 
 def cri_shape_for_version(version):
@@ -129,11 +168,17 @@ def _line_number(text, offset):
     return text.count('\n', 0, offset) + 1
 
 
-def set_cri_endpoint(text, endpoint, version=None, path=HOLLOW_KUBELET_FILE):
-    """Return a CriPatch that sets the hollow kubelet's image service endpoint in text.
+def set_cri_endpoint(text, endpoint=DEFAULT_CRI_ENDPOINT, version=None, path=HOLLOW_KUBELET_FILE):
+    """Return a CriPatch that makes the hollow kubelet's image service endpoint a run-time choice.
 
-    The file must contain exactly one assignment of a string literal to one of the known fields;
-    anything else means upstream changed the code and a human has to look at it.
+    The one assignment of the endpoint becomes a call of kubemarkImageServiceEndpoint with endpoint
+    as its built-in value; that function, added at the end of the file, returns the environment
+    variable CRI_ENDPOINT_ENV when it is not empty. The file also gets the "os" import.
+
+    The file must contain exactly one assignment to one of the known fields, of a string literal
+    (upstream, or patched by an older version of this code) or of that call (patched before); anything
+    else means upstream changed the code and a human has to look at it. Patching a patched file
+    only replaces the built-in endpoint, so a second run with the same endpoint changes nothing.
     """
     validate_cri_endpoint(endpoint)
     shapes = (cri_shape_for_version(version),) if version else CRI_ENDPOINT_SHAPES
@@ -160,17 +205,99 @@ def set_cri_endpoint(text, endpoint, version=None, path=HOLLOW_KUBELET_FILE):
                 % (path, line, match.group(0).strip(), version, expected))
         raise SourcePatchError(
             "%s:%d: %r is not a known shape; expected a line like %s" % (path, line, match.group(0).strip(), expected))
-    literal = _GO_STRING_LITERAL_RE.match(match.group('rhs'))
-    if not literal:
+    rhs = _ENDPOINT_RHS_RE.match(match.group('rhs'))
+    if not rhs:
         raise SourcePatchError(
-            "%s:%d: %r does not assign a plain string literal; expected a line like %s"
-            % (path, line, match.group(0).strip(), expected))
+            "%s:%d: %r assigns neither a plain string literal nor %s(\"...\"); expected a line like %s"
+            % (path, line, match.group(0).strip(), CRI_ENDPOINT_FUNCTION, expected))
 
-    previous = literal.group('value')
-    new_line = '%s%s%s"%s"%s' % (match.group('indent'), match.group('field'), match.group('assign'),
-                                 endpoint, literal.group('trailer'))
+    new_line = '%s%s%s%s("%s")%s' % (match.group('indent'), match.group('field'), match.group('assign'),
+                                     CRI_ENDPOINT_FUNCTION, endpoint, rhs.group('trailer'))
     after = text[:match.start()] + new_line + text[match.end():]
-    return CriPatch(text, after, match.group('field'), line, previous, endpoint)
+    after = _with_cri_endpoint_function(after, path)
+    after = _with_import(after, 'os', path)
+    line = _line_number(after, _ENDPOINT_ASSIGNMENT_RE.search(after).start())
+    return CriPatch(text, after, match.group('field'), line, rhs.group('value'), endpoint, CRI_ENDPOINT_ENV)
+
+
+def _with_cri_endpoint_function(text, path):
+    """text with CRI_ENDPOINT_FUNCTION_SOURCE at its end, or in place of an older text of it."""
+    found = list(_CRI_ENDPOINT_FUNCTION_RE.finditer(text))
+    if not found:
+        return text.rstrip('\n') + '\n\n' + CRI_ENDPOINT_FUNCTION_SOURCE
+    if len(found) > 1:
+        raise SourcePatchError(
+            "%s: %s is declared %d times (lines %s)" % (
+                path, CRI_ENDPOINT_FUNCTION, len(found), ', '.join(str(_line_number(text, m.start())) for m in found)))
+
+    func_start = found[0].start()
+    # The declaration runs to the first closing brace in column 0 ...
+    closing = _FUNCTION_END_RE.search(text, func_start)
+    # ... and its doc comment is the run of // lines right above it.
+    start = func_start
+    while start > 0:
+        previous = text.rfind('\n', 0, start - 1) + 1
+        if not text[previous:start].startswith('//'):
+            break
+        start = previous
+    if closing is None or _CRI_ENDPOINT_FUNCTION_MARK not in text[start:func_start]:
+        raise SourcePatchError(
+            "%s:%d: declares a %s that the kubemark.kubemark collection did not write (its comment does "
+            "not say so); restore upstream's file" % (path, _line_number(text, func_start), CRI_ENDPOINT_FUNCTION))
+    return text[:start] + CRI_ENDPOINT_FUNCTION_SOURCE + text[closing.end():]
+
+
+def _with_import(text, import_path, path):
+    """text whose import block imports import_path, added where gofmt sorts it when missing.
+
+    gofmt sorts each run of imports on successive lines by path, then by name. The path goes into
+    the first run of standard library imports (no dot in the first path element), or into a run of
+    its own at the top of the block when there is none. A single-line import declaration of the
+    path counts as well.
+    """
+    block = _IMPORT_BLOCK_RE.search(text)
+    if not block:
+        raise SourcePatchError(
+            "%s: no import block (a line 'import (' and a line ')') found to add %r to" % (path, import_path))
+    lines = block.group('body').splitlines(True)
+    specs = []
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped or stripped.startswith('//'):
+            continue
+        spec = _IMPORT_SPEC_RE.match(line.rstrip('\n'))
+        if not spec:
+            raise SourcePatchError(
+                "%s:%d: %r is not an import line this module can read (one tab, an optional name and a "
+                "quoted path)" % (path, _line_number(text, block.start('body')) + index, stripped))
+        specs.append(_ImportSpec(index, spec.group('name') or '', spec.group('path')))
+    imported = [(spec.name, spec.path) for spec in specs]
+    imported.extend((single.group('name') or '', single.group('path')) for single in _SINGLE_IMPORT_RE.finditer(text))
+    if ('', import_path) in imported or (posixpath.basename(import_path), import_path) in imported:
+        return text
+
+    groups = []  # runs of imports on successive lines, which gofmt sorts each on its own
+    for spec in specs:
+        if groups and groups[-1][-1].index + 1 == spec.index:
+            groups[-1].append(spec)
+        else:
+            groups.append([spec])
+    standard = [group for group in groups if all('.' not in spec.path.split('/')[0] for spec in group)]
+    new_line = '\t"%s"\n' % import_path
+    if not standard:
+        lines.insert(0, new_line + '\n')
+    else:
+        group = standard[0]
+        later = [spec for spec in group if (spec.path, spec.name) > (import_path, '')]
+        if later:
+            at = later[0].index
+            # A comment right above an import line stays with it.
+            while at > 0 and lines[at - 1].strip().startswith('//'):
+                at -= 1
+        else:
+            at = group[-1].index + 1
+        lines.insert(at, new_line)
+    return text[:block.start('body')] + ''.join(lines) + text[block.end('body'):]
 
 
 # --------------------------------------------------------------------------------------------

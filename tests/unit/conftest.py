@@ -76,9 +76,9 @@ def kubernetes_tree(kubernetes_module_dir, tmp_path):
 
 @pytest.fixture(scope='session')
 def gofmt_unformatted(go_binary):
-    """Return a function listing what 'gofmt -l' reports for a file: an empty string when clean.
+    """Return a function listing what 'gofmt -e -l' reports for a file: an empty string when clean.
 
-    gofmt parses the file, so this also catches patches that break Go syntax.
+    gofmt parses the file, so this also catches patches that break Go syntax (-e: all errors).
     """
     gofmt = os.path.join(os.path.dirname(os.path.realpath(go_binary)), 'gofmt')
     if not os.path.exists(gofmt):
@@ -87,7 +87,7 @@ def gofmt_unformatted(go_binary):
         pytest.fail('gofmt is not next to %s nor on PATH' % go_binary, pytrace=False)
 
     def unformatted(path):
-        process = subprocess.run([gofmt, '-l', str(path)], capture_output=True, text=True, check=False)
+        process = subprocess.run([gofmt, '-e', '-l', str(path)], capture_output=True, text=True, check=False)
         return (process.stdout + process.stderr).strip() or ('gofmt exit %d' % process.returncode if process.returncode else '')
 
     return unformatted

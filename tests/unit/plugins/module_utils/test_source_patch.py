@@ -11,7 +11,10 @@ import pytest
 
 from ansible_collections.kubemark.kubemark.plugins.module_utils import source_patch
 from ansible_collections.kubemark.kubemark.plugins.module_utils.source_patch import (
+    CRI_ENDPOINT_ENV,
+    CRI_ENDPOINT_FUNCTION_SOURCE,
     CRI_ENDPOINT_SHAPES,
+    DEFAULT_CRI_ENDPOINT,
     NEWEST_VERIFIED_MINOR,
     PROXY_REGISTRATION_RANGES,
     PROXY_SHAPE_ABSENT,
@@ -29,6 +32,18 @@ from ansible_collections.kubemark.kubemark.plugins.module_utils.source_patch imp
 
 CRIO = 'unix:///run/crio/crio.sock'
 
+HEADER = (
+    'package kubemark\n'
+    '\n'
+    'import (\n'
+    '\t"fmt"\n'
+    '\t"time"\n'
+    '\n'
+    '\t"k8s.io/klog/v2"\n'
+    ')\n'
+    '\n'
+)
+PATCHED_HEADER = HEADER.replace('\t"fmt"\n', '\t"fmt"\n\t"os"\n')
 CONFIG_BLOCK = (
     'func GetHollowKubeletConfig() {\n'
     '\tc, err := options.NewKubeletConfiguration()\n'
@@ -42,6 +57,8 @@ FLAGS_BLOCK = (
     '\tf.RemoteImageEndpoint = "/run/containerd/containerd.sock"\n'
     '}\n'
 )
+CONFIG_FILE = HEADER + CONFIG_BLOCK
+FLAGS_FILE = HEADER + FLAGS_BLOCK
 
 GATED_RUN = (
     'func (s *ProxyServer) Run(ctx context.Context) error {\n'
@@ -127,27 +144,142 @@ def test_validate_cri_endpoint_rejects(endpoint, message):
         validate_cri_endpoint(endpoint)
 
 
-def test_set_cri_endpoint_replaces_only_the_literal_in_config_shape():
-    patch = set_cri_endpoint(CONFIG_BLOCK, CRIO)
-    assert patch.after == CONFIG_BLOCK.replace('unix:///run/containerd/containerd.sock', CRIO)
-    assert (patch.field, patch.line, patch.previous_endpoint, patch.endpoint) == (
-        'c.ImageServiceEndpoint', 3, 'unix:///run/containerd/containerd.sock', CRIO)
+def _patched(block, field, endpoint, old='"unix:///run/containerd/containerd.sock"'):
+    """The file HEADER + block as set_cri_endpoint is meant to leave it."""
+    call = '%s = kubemarkImageServiceEndpoint("%s")' % (field, endpoint)
+    return PATCHED_HEADER + block.replace('%s = %s' % (field, old), call) + '\n' + CRI_ENDPOINT_FUNCTION_SOURCE
+
+
+def test_set_cri_endpoint_calls_the_function_in_config_shape():
+    patch = set_cri_endpoint(CONFIG_FILE, CRIO)
+    assert patch.after == _patched(CONFIG_BLOCK, 'c.ImageServiceEndpoint', CRIO)
+    assert (patch.field, patch.line, patch.previous_endpoint, patch.endpoint, patch.env) == (
+        'c.ImageServiceEndpoint', 13, 'unix:///run/containerd/containerd.sock', CRIO, CRI_ENDPOINT_ENV)
+    assert patch.after.splitlines()[patch.line - 1] == '\tc.ImageServiceEndpoint = kubemarkImageServiceEndpoint("%s")' % CRIO
+
+
+def test_set_cri_endpoint_defaults_to_containerd():
+    patch = set_cri_endpoint(CONFIG_FILE)
+    assert patch.endpoint == DEFAULT_CRI_ENDPOINT == 'unix:///run/containerd/containerd.sock'
+    assert patch.after == _patched(CONFIG_BLOCK, 'c.ImageServiceEndpoint', DEFAULT_CRI_ENDPOINT)
 
 
 def test_set_cri_endpoint_turns_bare_path_of_flags_shape_into_url():
-    patch = set_cri_endpoint(FLAGS_BLOCK, CRIO, version='v1.21.14')
-    assert '\tf.RemoteImageEndpoint = "unix:///run/crio/crio.sock"\n' in patch.after
+    patch = set_cri_endpoint(FLAGS_FILE, CRIO, version='v1.21.14')
+    assert patch.after == _patched(FLAGS_BLOCK, 'f.RemoteImageEndpoint', CRIO, old='"/run/containerd/containerd.sock"')
+    assert '\tf.RemoteImageEndpoint = kubemarkImageServiceEndpoint("unix:///run/crio/crio.sock")\n' in patch.after
     assert patch.previous_endpoint == '/run/containerd/containerd.sock'
 
 
+def test_the_function_reads_the_variable_and_falls_back_to_its_argument():
+    assert CRI_ENDPOINT_FUNCTION_SOURCE.startswith('// kubemarkImageServiceEndpoint was added by the kubemark.kubemark collection')
+    assert 'func kubemarkImageServiceEndpoint(builtIn string) string {\n' in CRI_ENDPOINT_FUNCTION_SOURCE
+    assert '\tif endpoint := os.Getenv("KUBEMARK_IMAGE_SERVICE_ENDPOINT"); endpoint != "" {\n' in CRI_ENDPOINT_FUNCTION_SOURCE
+    assert CRI_ENDPOINT_FUNCTION_SOURCE.endswith('\treturn builtIn\n}\n')
+
+
 def test_set_cri_endpoint_keeps_trailing_comment():
-    text = CONFIG_BLOCK.replace('containerd.sock"', 'containerd.sock" // host runtime')
-    assert '"%s" // host runtime\n' % CRIO in set_cri_endpoint(text, CRIO).after
+    text = CONFIG_FILE.replace('containerd.sock"', 'containerd.sock" // host runtime')
+    after = set_cri_endpoint(text, CRIO).after
+    assert 'kubemarkImageServiceEndpoint("%s") // host runtime\n' % CRIO in after
+    assert set_cri_endpoint(after, CRIO).after == after
 
 
-def test_set_cri_endpoint_is_unchanged_when_value_matches():
-    patch = set_cri_endpoint(CONFIG_BLOCK, 'unix:///run/containerd/containerd.sock')
-    assert patch.after == patch.before
+def test_set_cri_endpoint_is_idempotent():
+    first = set_cri_endpoint(CONFIG_FILE, CRIO)
+    second = set_cri_endpoint(first.after, CRIO)
+    assert second.after == second.before == first.after
+    assert (second.previous_endpoint, second.line) == (CRIO, first.line)
+
+
+def test_set_cri_endpoint_only_replaces_the_built_in_endpoint_of_a_patched_file():
+    first = set_cri_endpoint(FLAGS_FILE, CRIO)
+    second = set_cri_endpoint(first.after, DEFAULT_CRI_ENDPOINT)
+    assert second.after == first.after.replace(
+        'kubemarkImageServiceEndpoint("%s")' % CRIO, 'kubemarkImageServiceEndpoint("%s")' % DEFAULT_CRI_ENDPOINT)
+    assert second.previous_endpoint == CRIO
+    changed_lines = [line for line in unified_diff(second.before, second.after, 'x').splitlines()
+                     if line[:1] in '+-' and line[:3] not in ('+++', '---')]
+    assert changed_lines == ['-\tf.RemoteImageEndpoint = kubemarkImageServiceEndpoint("%s")' % CRIO,
+                             '+\tf.RemoteImageEndpoint = kubemarkImageServiceEndpoint("%s")' % DEFAULT_CRI_ENDPOINT]
+
+
+def test_set_cri_endpoint_upgrades_a_plain_literal_of_an_earlier_patch():
+    earlier = CONFIG_FILE.replace('"unix:///run/containerd/containerd.sock"', '"%s"' % CRIO)
+    patch = set_cri_endpoint(earlier, CRIO)
+    assert patch.after == _patched(CONFIG_BLOCK, 'c.ImageServiceEndpoint', CRIO)
+    assert patch.previous_endpoint == CRIO
+
+
+def test_set_cri_endpoint_completes_a_half_patched_file():
+    call_only = CONFIG_FILE.replace('"unix:///run/containerd/containerd.sock"',
+                                    'kubemarkImageServiceEndpoint("unix:///run/containerd/containerd.sock")')
+    assert set_cri_endpoint(call_only, CRIO).after == _patched(CONFIG_BLOCK, 'c.ImageServiceEndpoint', CRIO)
+    function_only = CONFIG_FILE + '\n' + CRI_ENDPOINT_FUNCTION_SOURCE
+    assert set_cri_endpoint(function_only, CRIO).after == _patched(CONFIG_BLOCK, 'c.ImageServiceEndpoint', CRIO)
+
+
+def test_set_cri_endpoint_replaces_an_older_text_of_its_function():
+    older = _patched(CONFIG_BLOCK, 'c.ImageServiceEndpoint', CRIO).replace(
+        CRI_ENDPOINT_FUNCTION_SOURCE,
+        '// Added by the kubemark.kubemark collection.\n'
+        'func kubemarkImageServiceEndpoint(builtIn string) string {\n'
+        '\treturn builtIn\n'
+        '}\n')
+    assert set_cri_endpoint(older, CRIO).after == _patched(CONFIG_BLOCK, 'c.ImageServiceEndpoint', CRIO)
+
+
+def test_set_cri_endpoint_refuses_a_function_it_did_not_write():
+    text = CONFIG_FILE + '\n// Somebody else\'s.\nfunc kubemarkImageServiceEndpoint(s string) string {\n\treturn s\n}\n'
+    with pytest.raises(SourcePatchError, match=r'hollow_kubelet.go:17: declares a kubemarkImageServiceEndpoint that'):
+        set_cri_endpoint(text, CRIO)
+
+
+def test_set_cri_endpoint_refuses_two_functions():
+    patched = _patched(CONFIG_BLOCK, 'c.ImageServiceEndpoint', CRIO)
+    with pytest.raises(SourcePatchError, match=r'kubemarkImageServiceEndpoint is declared 2 times \(lines 21, 32\)'):
+        set_cri_endpoint(patched + '\n' + CRI_ENDPOINT_FUNCTION_SOURCE, CRIO)
+
+
+IMPORT_CASES = [
+    # (import block body before, after); gofmt must find the result clean.
+    pytest.param('\t"fmt"\n\t"time"\n', '\t"fmt"\n\t"os"\n\t"time"\n', id='middle'),
+    pytest.param('\t"context"\n\t"fmt"\n', '\t"context"\n\t"fmt"\n\t"os"\n', id='last'),
+    pytest.param('\t"sync"\n\n\t"k8s.io/klog/v2"\n', '\t"os"\n\t"sync"\n\n\t"k8s.io/klog/v2"\n', id='first'),
+    pytest.param('\t"k8s.io/klog/v2"\n', '\t"os"\n\n\t"k8s.io/klog/v2"\n', id='no-standard-library-group'),
+    pytest.param('\t"k8s.io/klog/v2"\n\n\t"fmt"\n\t"time"\n', '\t"k8s.io/klog/v2"\n\n\t"fmt"\n\t"os"\n\t"time"\n',
+                 id='standard-library-group-second'),
+    pytest.param('\t"fmt"\n\t// Timing.\n\t"time"\n', '\t"fmt"\n\t"os"\n\t// Timing.\n\t"time"\n', id='comment-splits-run'),
+    pytest.param('\t// Formatting.\n\t"strings"\n', '\t"os"\n\t// Formatting.\n\t"strings"\n', id='comment-stays-above'),
+    pytest.param('\t"fmt"\n\tgoos "os"\n', '\t"fmt"\n\t"os"\n\tgoos "os"\n', id='other-name-for-os'),
+    pytest.param('\t"fmt"\n\t"os"\n\t"time"\n', None, id='already-imported'),
+    pytest.param('\t"fmt"\n\tos "os"\n\t"time"\n', None, id='already-imported-as-os'),
+]
+
+
+@pytest.mark.parametrize('before, after', IMPORT_CASES)
+def test_set_cri_endpoint_imports_os_where_gofmt_sorts_it(before, after, tmp_path, gofmt_unformatted):
+    text = 'package kubemark\n\nimport (\n%s)\n\n%s' % (before, CONFIG_BLOCK)
+    patched = set_cri_endpoint(text, CRIO).after
+    assert patched.startswith('package kubemark\n\nimport (\n%s)\n\n' % (after or before))
+    go_file = tmp_path / 'hollow_kubelet.go'
+    go_file.write_text(patched, encoding='utf-8')
+    assert gofmt_unformatted(go_file) == ''
+
+
+def test_set_cri_endpoint_counts_a_single_line_import_of_os():
+    text = 'package kubemark\n\nimport "os"\n\nimport (\n\t"fmt"\n)\n\n' + CONFIG_BLOCK
+    assert set_cri_endpoint(text, CRIO).after.startswith('package kubemark\n\nimport "os"\n\nimport (\n\t"fmt"\n)\n')
+
+
+@pytest.mark.parametrize('header, message', [
+    ('package kubemark\n\n', 'no import block'),
+    ('package kubemark\n\nimport "fmt"\n\n', 'no import block'),
+    ('package kubemark\n\nimport (\n\t"fmt"; "time"\n)\n\n', r'hollow_kubelet.go:4: .* is not an import line'),
+])
+def test_set_cri_endpoint_fails_without_a_readable_import_block(header, message):
+    with pytest.raises(SourcePatchError, match=message):
+        set_cri_endpoint(header + CONFIG_BLOCK, CRIO)
 
 
 def test_set_cri_endpoint_fails_naming_file_and_shapes_when_line_is_gone():
@@ -160,24 +292,28 @@ def test_set_cri_endpoint_fails_naming_file_and_shapes_when_line_is_gone():
 
 
 def test_set_cri_endpoint_fails_when_version_expects_the_other_shape():
-    with pytest.raises(SourcePatchError, match=r'hollow_kubelet.go:3: found .*c.ImageServiceEndpoint.* v1.26.0 uses'):
-        set_cri_endpoint(CONFIG_BLOCK, CRIO, version='v1.26.0')
+    with pytest.raises(SourcePatchError, match=r'hollow_kubelet.go:12: found .*c.ImageServiceEndpoint.* v1.26.0 uses'):
+        set_cri_endpoint(CONFIG_FILE, CRIO, version='v1.26.0')
 
 
 @pytest.mark.parametrize('replacement, message', [
-    ('c.ImageServiceEndpoint = defaultEndpoint', 'does not assign a plain string literal'),
-    ('c.ImageServiceEndpoint = "unix:///a\\"b"', 'does not assign a plain string literal'),
+    ('c.ImageServiceEndpoint = defaultEndpoint', 'assigns neither a plain string literal nor kubemarkImageServiceEndpoint'),
+    ('c.ImageServiceEndpoint = "unix:///a\\"b"', 'assigns neither a plain string literal'),
+    ('c.ImageServiceEndpoint = otherEndpoint("unix:///run/x.sock")', 'assigns neither a plain string literal'),
+    ('c.ImageServiceEndpoint = kubemarkImageServiceEndpoint("unix:///run/x.sock"', 'assigns neither a plain string literal'),
+    ('c.ImageServiceEndpoint = kubemarkImageServiceEndpoint(defaultEndpoint)', 'assigns neither a plain string literal'),
+    ('c.ImageServiceEndpoint = "unix:///run/x.sock")', 'assigns neither a plain string literal'),
     ('cfg.ImageServiceEndpoint = "unix:///run/x.sock"', 'is not a known shape'),
 ])
 def test_set_cri_endpoint_fails_on_unknown_assignments(replacement, message):
-    text = CONFIG_BLOCK.replace('c.ImageServiceEndpoint = "unix:///run/containerd/containerd.sock"', replacement)
+    text = CONFIG_FILE.replace('c.ImageServiceEndpoint = "unix:///run/containerd/containerd.sock"', replacement)
     with pytest.raises(SourcePatchError, match=message):
         set_cri_endpoint(text, CRIO)
 
 
 def test_set_cri_endpoint_fails_on_two_assignments():
-    with pytest.raises(SourcePatchError, match=r'found 2 image service endpoint assignments \(lines 3, 7\)'):
-        set_cri_endpoint(CONFIG_BLOCK + FLAGS_BLOCK.split('\n', 1)[1], CRIO)
+    with pytest.raises(SourcePatchError, match=r'found 2 image service endpoint assignments \(lines 12, 16\)'):
+        set_cri_endpoint(CONFIG_FILE + FLAGS_BLOCK.split('\n', 1)[1], CRIO)
 
 
 @pytest.mark.parametrize('version, shape', [
@@ -269,9 +405,10 @@ def test_guard_proxy_healthz_fails_when_version_disagrees_with_source(text, vers
 
 
 def test_unified_diff_is_git_style():
-    patch = set_cri_endpoint(CONFIG_BLOCK, CRIO)
+    patch = set_cri_endpoint(CONFIG_FILE, CRIO)
     diff = unified_diff(patch.before, patch.after, 'pkg/kubemark/hollow_kubelet.go')
     assert diff.startswith('--- a/pkg/kubemark/hollow_kubelet.go\n+++ b/pkg/kubemark/hollow_kubelet.go\n@@ ')
+    assert '+\t"os"\n' in diff
     assert '-\tc.ImageServiceEndpoint = "unix:///run/containerd/containerd.sock"\n' in diff
-    assert '+\tc.ImageServiceEndpoint = "unix:///run/crio/crio.sock"\n' in diff
-    assert unified_diff(CONFIG_BLOCK, CONFIG_BLOCK, 'x') == ''
+    assert '+\tc.ImageServiceEndpoint = kubemarkImageServiceEndpoint("unix:///run/crio/crio.sock")\n' in diff
+    assert unified_diff(CONFIG_FILE, CONFIG_FILE, 'x') == ''
