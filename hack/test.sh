@@ -39,11 +39,14 @@ stage_build() {
   local out rc=0 module deps
   out=$(mktemp -d)
   deps=$(python -c 'import ansible_collections, os; print(os.path.dirname(ansible_collections.__path__[0]))')
-  ansible-galaxy collection build --output-path "$out" . >/dev/null &&
+  if ! { ansible-galaxy collection build --output-path "$out" . >/dev/null &&
     ANSIBLE_COLLECTIONS_PATH=$out/collections:$deps ansible-galaxy collection install --offline \
       -p "$out/collections" "$out"/kubemark-kubemark-*.tar.gz >"$out/install.log" 2>&1 &&
-    [ -f "$out/collections/ansible_collections/kubemark/kubemark/MANIFEST.json" ] || {
-    cat "$out/install.log" 2>/dev/null; rm -rf "$out"; return 1; }
+    [ -f "$out/collections/ansible_collections/kubemark/kubemark/MANIFEST.json" ]; }; then
+    cat "$out/install.log" 2>/dev/null
+    rm -rf "$out"
+    return 1
+  fi
   for module in plugins/modules/*.py; do
     module=$(basename "$module" .py)
     if ! (cd "$out" && ANSIBLE_COLLECTIONS_PATH=$out/collections:$deps ANSIBLE_NOCOLOR=1 ansible-doc -t module "kubemark.kubemark.$module" \

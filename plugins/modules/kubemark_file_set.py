@@ -50,6 +50,7 @@ attributes:
     description: Reports what would be written and removed.
   diff_mode:
     support: none
+    description: Nothing is shown as a difference.
   idempotent:
     support: full
     description: Writes nothing when every file is already as asked.

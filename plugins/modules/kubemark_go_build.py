@@ -141,6 +141,7 @@ attributes:
     description: Reports what would be built without building or writing anything.
   diff_mode:
     support: none
+    description: Nothing is shown as a difference.
   idempotent:
     support: full
     description: With the same inputs, a second run builds nothing and reports no change.

@@ -47,6 +47,7 @@ attributes:
     description: Runs the same read-only query.
   diff_mode:
     support: none
+    description: Nothing is shown as a difference.
   idempotent:
     support: full
     description: Changes nothing.

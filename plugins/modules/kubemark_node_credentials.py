@@ -78,6 +78,7 @@ attributes:
     description: Reports what would be issued and removed without writing anything.
   diff_mode:
     support: none
+    description: Nothing is shown as a difference.
   idempotent:
     support: full
     description: A second run with the same options keeps every kubeconfig.

@@ -50,7 +50,7 @@ options:
     description: InternalIP of new nodes.
     type: str
   capacity:
-    description: Capacity (and allocatable) of new nodes, such as C({cpu: "1", memory: "4026531840", pods: "110"}).
+    description: Capacity (and allocatable) of new nodes, resource name to quantity, such as cpu 1, memory 4026531840, pods 110.
     type: dict
     default: {}
   kubelet_version:
@@ -67,6 +67,7 @@ attributes:
     description: Lists what would be created and deleted.
   diff_mode:
     support: none
+    description: Nothing is shown as a difference.
   idempotent:
     support: full
     description: A second run with the same names changes nothing.
