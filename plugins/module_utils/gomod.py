@@ -268,3 +268,91 @@ def version_ldflags(version, build_date=None, git_commit=None):
         for key, value in values:
             flags.append('-X %s.%s=%s' % (package, key, value))
     return flags
+
+
+# --------------------------------------------------------------------------------------------
+# The entry point of e2e.test
+# --------------------------------------------------------------------------------------------
+
+# k8s.io/kubernetes's test/e2e/e2e_test.go is the entry point of e2e.test (TestMain, TestE2E and
+# the imports of every test suite). It is a _test.go file of a dependency, which "go mod vendor"
+# leaves out, so a builder module carries an entry point of its own in a test package, e2e/.
+E2E_TEST_FILE = 'e2e/e2e_test.go'
+E2E_PACKAGE = './e2e'
+_BLANK_IMPORT_RE = re.compile(r'^\s*_\s+"(?P<path>k8s\.io/kubernetes/test/[A-Za-z0-9_./-]+)"\s*$', re.MULTILINE)
+# Embedded file sources the framework reads manifests and fixtures from, by the accessor a
+# release's entry point calls: import path and the function of it.
+_EMBEDDED_SOURCES = (
+    ('GetE2ETestingManifestsFS', 'k8s.io/kubernetes/test/e2e/testing-manifests'),
+    ('GetTestFixturesFS', 'k8s.io/kubernetes/test/fixtures'),
+    ('GetConformanceTestdataFS', 'k8s.io/kubernetes/test/conformance/testdata'),
+)
+_LOGCHECK = ('logcheck.RegisterFlags', 'k8s.io/kubernetes/test/e2e/invariants/logcheck')
+
+
+def render_e2e_test(release_text, version):
+    """The builder's e2e/e2e_test.go for a release, from what the release's own entry point needs.
+
+    release_text is k8s.io/kubernetes's test/e2e/e2e_test.go of that release: its blank imports
+    (the test suites and the framework's reconfiguration) and the embedded file sources and flag
+    sets it registers are carried over; the rest (listing conformance tests, --version, progress
+    reports) is left out.
+    """
+    parse_kubernetes_version(version)
+    blank = []
+    for match in _BLANK_IMPORT_RE.finditer(release_text or ''):
+        if match.group('path') not in blank:
+            blank.append(match.group('path'))
+    if not any(path.startswith('k8s.io/kubernetes/test/e2e/') and '/framework/' not in path for path in blank):
+        raise GoModError('the e2e entry point of Kubernetes %s imports no test suite: not a test/e2e/e2e_test.go' % version)
+    if 'RunE2ETests' not in release_text or 'RegisterClusterFlags' not in release_text:
+        raise GoModError('the e2e entry point of Kubernetes %s does not call RunE2ETests and RegisterClusterFlags: '
+                         'upstream changed it, and the builder must learn the new shape' % version)
+    sources = [(function, path) for function, path in _EMBEDDED_SOURCES if function in release_text]
+    logcheck = _LOGCHECK[0] in release_text
+    named = [('e2esource%d' % index, path) for index, (dummy_function, path) in enumerate(sources)]
+    imports = ['"k8s.io/kubernetes/test/e2e"', '"k8s.io/kubernetes/test/e2e/framework"',
+               '"k8s.io/kubernetes/test/e2e/framework/config"', '"k8s.io/kubernetes/test/e2e/framework/testfiles"']
+    imports += ['%s "%s"' % (alias, path) for alias, path in named]
+    if logcheck:
+        imports.append('"%s"' % _LOGCHECK[1])
+    lines = [
+        '// Rendered by kubemark.kubemark.kubemark_gomod_builder for Kubernetes %s: the entry point' % version,
+        '// of e2e.test. Upstream\'s (test/e2e/e2e_test.go) is a test file of k8s.io/kubernetes, which',
+        '// "go mod vendor" leaves out; this one imports the same test suites and registers the same flags.',
+        '',
+        'package e2e',
+        '',
+        'import (',
+        '\t"flag"',
+        '\t"os"',
+        '\t"testing"',
+        '',
+    ]
+    lines += ['\t' + entry for entry in sorted(imports, key=lambda entry: entry.split('"')[1])]
+    lines.append('')
+    lines += ['\t_ "%s"' % path for path in sorted(blank)]
+    lines += [
+        ')',
+        '',
+        'func TestMain(m *testing.M) {',
+        '\tconfig.CopyFlags(config.Flags, flag.CommandLine)',
+        '\tframework.RegisterCommonFlags(flag.CommandLine)',
+        '\tframework.RegisterClusterFlags(flag.CommandLine)',
+    ]
+    if logcheck:
+        lines.append('\tlogcheck.RegisterFlags(flag.CommandLine)')
+    lines.append('\tflag.Parse()')
+    lines += ['\ttestfiles.AddFileSource(%s.%s())' % (alias, function)
+              for (alias, dummy_path), (function, dummy) in zip(named, sources)]
+    lines += [
+        '\tframework.AfterReadingAllFlags(&framework.TestContext)',
+        '\tos.Exit(m.Run())',
+        '}',
+        '',
+        'func TestE2E(t *testing.T) {',
+        '\te2e.RunE2ETests(t)',
+        '}',
+        '',
+    ]
+    return '\n'.join(lines)

@@ -61,6 +61,12 @@ options:
       - Module path written in the builder's C(go.mod).
     type: str
     default: kubemark.local/kubernetes-builder
+  e2e_source:
+    description:
+      - Path of the release's C(test/e2e/e2e_test.go) (in the module cache). When set, the builder gets
+        an entry point of C(e2e.test) of its own, C(e2e/e2e_test.go), importing the same test suites,
+        so that C(go mod tidy) and C(go mod vendor) keep what C(go test -c ./e2e) compiles.
+    type: path
   build_date:
     description:
       - Build date (RFC 3339, UTC) to put in RV(ldflags), for example the C(Time) of the release's
@@ -160,12 +166,14 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.kubemark.kubemark.plugins.module_utils._files import write_atomic
 from ansible_collections.kubemark.kubemark.plugins.module_utils.gomod import (
     BUILDER_MODULE_PATH,
+    E2E_TEST_FILE,
     GOMOD_FILE,
     TOOLS_FILE,
     GoModError,
     check_packages,
     gomod_up_to_date,
     parse_gomod,
+    render_e2e_test,
     render_gomod,
     render_tools,
     staging_modules,
@@ -191,6 +199,7 @@ def main():
             packages=dict(type='list', elements='str', default=['k8s.io/kubernetes/cmd/kubemark']),
             module_path=dict(type='str', default=BUILDER_MODULE_PATH),
             build_date=dict(type='str'),
+            e2e_source=dict(type='path'),
         ),
         supports_check_mode=True,
     )
@@ -208,6 +217,11 @@ def main():
             GOMOD_FILE: render_gomod(kubernetes_gomod, params['version'], params['module_path']),
             TOOLS_FILE: render_tools(packages),
         }
+        if params['e2e_source']:
+            e2e_text = _read(params['e2e_source'])
+            if e2e_text is None:
+                raise GoModError('e2e_source %s does not exist' % params['e2e_source'])
+            wanted[E2E_TEST_FILE] = render_e2e_test(e2e_text, params['version'])
         ldflags = ' '.join(version_ldflags(params['version'], build_date=params['build_date']))
     except GoModError as error:
         module.fail_json(msg=str(error))
@@ -217,7 +231,7 @@ def main():
 
     files = {}
     diffs = []
-    for name in (GOMOD_FILE, TOOLS_FILE):
+    for name in sorted(wanted):
         path = os.path.join(dest, name)
         current = _read(path)
         if name == GOMOD_FILE:
