@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# The whole test suite, in order: ansible-lint (production profile), the collection tarball
-# (build, offline install, ansible-doc), ansible-test sanity, unit tests (pytest), then the
-# molecule scenarios on real machine containers. Installs what it needs.
-# Stages can be chosen: hack/test.sh lint build sanity units integration inventories e2e molecule
-# (default: all).
+# The whole test suite: ansible-lint (production profile), the collection tarball (build, offline
+# install, ansible-doc), ansible-test sanity, unit tests (pytest); then the artifacts every later
+# stage shares, built once (the default version's binaries, images, e2e.test, kwok and CRI-O);
+# then two lanes at the same time, each on machines and networks of its own:
+#   lane 1: integration (the perf suite on a cluster of processes), inventories, e2e (the README's
+#           first command with clusterloader2 and e2e.test);
+#   lane 2: the molecule scenarios, one after the other.
+# Installs what it needs. Stages can be chosen:
+#   hack/test.sh lint build sanity units artifacts integration inventories e2e molecule molecule:kwok lanes
+# (default: lint build sanity units lanes; lanes builds the artifacts first). Each stage's output is printed whole when it
+# ends, so the two lanes never interleave.
 set -uo pipefail
 export KUBEMARK_REQUIREMENTS=requirements-test.txt
 # shellcheck source=hack/bootstrap.sh
@@ -11,7 +17,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh" || exit 2
 cd "$KUBEMARK_REPO" || exit 2
 
 stages=("$@")
-[ "${#stages[@]}" -gt 0 ] || stages=(lint build sanity units integration inventories e2e molecule)
+[ "${#stages[@]}" -gt 0 ] || stages=(lint build sanity units lanes)
 
 # ansible-test and pytest need the collection at .../ansible_collections/kubemark/kubemark: copy
 # the files git knows (tracked and new, not ignored) into a scratch tree outside the checkout.
@@ -101,14 +107,11 @@ stage_units() {
 
 stage_integration() {
   # The perf suite against a real cluster of processes (etcd, kube-apiserver, controller-manager,
-  # scheduler, hollow kubelets) built from the Go modules of the version under test, and its
-  # HTML report in headless Chromium.
-  # Its binaries come from the image role (built once, then cached by version).
+  # scheduler, hollow kubelets) built from the Go modules of the default version, and its HTML
+  # report in headless Chromium; bad clusterloader2 and e2e.test inputs stop perf.yml early.
+  # Its binaries come from the artifacts stage (the image role's cache).
   local dest
-  ansible-playbook playbooks/image.yml \
-    -e '{"image_push": false, "image_kubernetes_versions": ["v1.33.13"], "image_mirror_control_plane_images": true}' \
-    >"$KUBEMARK_CACHE_DIR/integration-image.log" 2>&1 ||
-    { tail -n 40 "$KUBEMARK_CACHE_DIR/integration-image.log"; return 1; }
+  stage_artifacts || return 1
   dest=$(collection_copy)
   (cd "$dest" && PYTHONPATH=$KUBEMARK_TEST_ROOT python -m pytest tests/integration -p no:cacheprovider \
     --import-mode=importlib -q)
@@ -140,8 +143,11 @@ stage_inventories() {
 }
 
 stage_e2e() {
-  # The README's first command on inventories/local, checked like a user would (Ready hollow
-  # nodes, the perf report, a second run with changed=0), then torn down.
+  # The README's first command on inventories/local with clusterloader2 (from the perf-tests
+  # mirror) and e2e.test, checked like a user would (Ready hollow nodes, the report with
+  # clusterloader2's measurements and e2e.test's summary, a second run with changed=0), then torn
+  # down.
+  stage_artifacts || return 1
   bash tests/e2e/test_local.sh
 }
 
@@ -149,6 +155,103 @@ stage_molecule() {
   molecule test --all
 }
 
+# The artifacts every other stage uses, built once per run (and cached by their inputs across
+# runs): the default version's binaries and images (control plane included) with e2e.test, kwok
+# and CRI-O. Stages that need them call this too; a second call in a run returns at once.
+artifacts_done=false
+stage_artifacts() {
+  [ "$artifacts_done" = false ] || return 0
+  local log=$KUBEMARK_CACHE_DIR/ci-artifacts.log
+  ansible-playbook playbooks/image.yml -e '{"image_push": false, "image_mirror_control_plane_images": true,
+    "image_build_node_binaries": true, "image_build_e2e_test": true,
+    "image_kwok_version": "{{ kubemark_kwok_version }}", "image_crio_version": "{{ kubemark_crio_version }}"}' \
+    >"$log" 2>&1 || { tail -n 40 "$log"; return 1; }
+  grep -A1 '^PLAY RECAP' "$log" | tail -n 1
+  artifacts_done=true
+}
+
+# The kubernetes/perf-tests mirror for clusterloader2 (these machines cannot reach GitHub): set
+# KUBEMARK_PERF_TESTS_MIRROR, or keep the project's shared folder beside the checkout.
+if [ -z "${KUBEMARK_PERF_TESTS_MIRROR:-}" ]; then
+  for candidate in "$KUBEMARK_REPO/../shared/mirrors/perf-tests.git" "$KUBEMARK_REPO/../../shared/mirrors/perf-tests.git" \
+    /work/shared/mirrors/perf-tests.git; do
+    if [ -d "$candidate" ]; then
+      KUBEMARK_PERF_TESTS_MIRROR=$(cd "$candidate" && pwd)
+      break
+    fi
+  done
+fi
+export KUBEMARK_PERF_TESTS_MIRROR=${KUBEMARK_PERF_TESTS_MIRROR:-}
+
+lane1=(integration inventories e2e)
+lane2=(molecule:master molecule:hollow_nodes molecule:kwok molecule:crio molecule:image molecule:image_sources molecule:default)
+
+results_dir=$(mktemp -d)
+trap 'rm -rf "$results_dir"' EXIT
+
+# Run one stage with its output in a file, then print it whole (under a lock: lanes print one
+# stage at a time) with its time, and record the result.
+run_stage() {
+  local stage=$1 start rc out
+  out=$results_dir/${stage//[:\/]/_}.log
+  start=$(date +%s)
+  case "$stage" in
+    molecule:*) molecule test -s "${stage#molecule:}" >"$out" 2>&1 ;;
+    *) "stage_$stage" >"$out" 2>&1 ;;
+  esac
+  rc=$?
+  {
+    flock 9
+    kubemark_log "stage: $stage"
+    if [ "$rc" -eq 0 ]; then
+      tail -n 30 "$out"
+      kubemark_log "stage $stage passed in $(( $(date +%s) - start ))s"
+      echo "$stage" >>"$results_dir/passed"
+    else
+      tail -n 200 "$out"
+      kubemark_log "stage $stage FAILED after $(( $(date +%s) - start ))s"
+      echo "$stage" >>"$results_dir/failed"
+    fi
+  } 9>"$results_dir/print.lock"
+  return "$rc"
+}
+
+run_lane() {
+  local stage
+  for stage in "$@"; do
+    run_stage "$stage"
+  done
+}
+
+stage_lanes_run() {
+  # Both lanes use the artifacts: build them first, once.
+  if ! run_stage artifacts; then
+    kubemark_log "the lanes did not start: they need the artifacts"
+    printf '%s\n' "${lane1[@]}" "${lane2[@]}" >>"$results_dir/failed"
+    return 1
+  fi
+  run_lane "${lane1[@]}" &
+  local lane1_pid=$!
+  run_lane "${lane2[@]}" &
+  local lane2_pid=$!
+  wait "$lane1_pid"
+  wait "$lane2_pid"
+}
+
+suite_start=$(date +%s)
+for stage in "${stages[@]}"; do
+  if [ "$stage" = lanes ]; then
+    stage_lanes_run
+  else
+    run_stage "$stage"
+  fi
+done
+touch "$results_dir/passed" "$results_dir/failed"
+passed=$(wc -l <"$results_dir/passed")
+failed=$(wc -l <"$results_dir/failed")
+[ "$failed" -eq 0 ] || kubemark_log "failed stages: $(tr '\n' ' ' <"$results_dir/failed")"
+echo "test stages: $passed passed, $failed failed, in $(( $(date +%s) - suite_start ))s"
+[ "$failed" -eq 0 ]
 passed=0
 failed=0
 failed_stages=()

@@ -6,9 +6,14 @@
 #   - the perf run's report.json is complete, without errors, with a pod-startup and API-call
 #     verdict for every load level, kube-scheduler metrics scraped with certificate verification,
 #     and report.md / report.html exist;
+#   - clusterloader2 (built from the kubernetes/perf-tests mirror, KUBEMARK_PERF_TESTS_MIRROR)
+#     ran testing/load/config.yaml unmodified: junit with no failure, and TestMetrics' EtcdMetrics,
+#     SchedulingMetrics and MetricsForE2E each with data in its result file;
+#   - e2e.test of the cluster's version ran its default set with no failure;
 #   - a second site.yml run (every stage but perf, which is a new measurement each time) reports
 #     changed=0 on every host;
-#   - `make teardown` leaves no machine, no machine network namespace and no registry behind.
+#   - `make teardown` leaves no machine, no machine network namespace, no registry (nor its image
+#     storage when no other registry instance runs) and no /etc/kubemark behind.
 # A local cluster that already answers before the test (a developer's) is used and kept; one the
 # test brought up is torn down at the end.
 #
@@ -25,10 +30,28 @@ cd "$repo" || exit 2
 cache=${KUBEMARK_CACHE_DIR:-$HOME/.cache/kubemark}
 state=$HOME/.local/share/kubemark/kubemark
 admin_kubeconfig=$state/admin.kubeconfig
-version=$(awk '/^kubemark_kubernetes_version:/ {print $2}' inventories/local/group_vars/all/main.yml)
-expected_nodes=$(awk '/^kubemark_hollow_node_count:/ {print $2}' inventories/local/group_vars/all/main.yml)
+# The local inventory carries only its own choices: every other setting is the settings role's.
+setting() {
+  local value
+  value=$(awk -v name="$1:" '$1 == name {print $2}' inventories/local/group_vars/all/main.yml)
+  [ -n "$value" ] || value=$(awk -v name="$1:" '$1 == name {print $2}' roles/kubemark/defaults/main.yml)
+  echo "$value"
+}
+version=$(setting kubemark_kubernetes_version)
+expected_nodes=$(setting kubemark_hollow_node_count)
 results=$cache/perf/kubemark
 kubectl=$cache/kubernetes/$version/bin/kubectl
+
+# clusterloader2 from a writable copy of the perf-tests mirror (the mirror is read-only and has no
+# refs/ directory, without which git does not take it for a repository).
+if [ -z "${KUBEMARK_PERF_TESTS_MIRROR:-}" ] || [ ! -d "$KUBEMARK_PERF_TESTS_MIRROR" ]; then
+  echo "FAIL KUBEMARK_PERF_TESTS_MIRROR (${KUBEMARK_PERF_TESTS_MIRROR:-unset}) names no kubernetes/perf-tests mirror"
+  exit 1
+fi
+perf_tests_repo=$(mktemp -d)/perf-tests.git
+cp -r "$KUBEMARK_PERF_TESTS_MIRROR" "$perf_tests_repo" && chmod -R u+w "$perf_tests_repo" &&
+  mkdir -p "$perf_tests_repo/refs/heads" "$perf_tests_repo/refs/tags" || exit 1
+suite_vars=(-e kubemark_clusterloader2=true -e kubemark_e2e_test=true -e "perf_clusterloader2_repo=file://$perf_tests_repo")
 log_dir=$cache/e2e-local
 mkdir -p "$log_dir"
 
@@ -65,7 +88,7 @@ last_report_before=$(newest_run)
 # 1. make local
 start=$(date +%s)
 site_ok=true
-if bash hack/run-local.sh >"$log_dir/site.log" 2>&1; then
+if bash hack/run-local.sh "${suite_vars[@]}" >"$log_dir/site.log" 2>&1; then
   pass "make local (site.yml on inventories/local) in $(( $(date +%s) - start )) s"
 else
   site_ok=false
@@ -118,9 +141,47 @@ EOF
     fi
   fi
 
+  # 3b. clusterloader2 and e2e.test, from their own result files
+  if [ -n "$report_dir" ] && python3 - "$report_dir" >"$log_dir/suite.check" 2>&1 <<'EOF'
+import glob, json, os, sys
+import xml.etree.ElementTree as ET
+run_dir = sys.argv[1]
+cl2 = os.path.join(run_dir, 'clusterloader2', 'load')
+suite = ET.parse(os.path.join(cl2, 'junit.xml')).getroot()
+suite = suite if suite.tag == 'testsuite' else suite.find('testsuite')
+tests, failures, errors = (int(suite.get(name, 0)) for name in ('tests', 'failures', 'errors'))
+assert tests > 0 and failures == 0 and errors == 0, 'clusterloader2 junit: %d tests, %d failures, %d errors' % (tests, failures, errors)
+def measurement(name):
+    files = glob.glob(os.path.join(cl2, name + '_*.json'))
+    assert files, 'no %s result file in %s' % (name, cl2)
+    return json.load(open(files[0]))
+# What the master serves for TestMetrics: etcd's metrics listener, the scheduler's and the
+# controller-manager's /metrics through the API server's proxy.
+assert measurement('EtcdMetrics').get('backendCommitDuration'), 'EtcdMetrics without etcd data'
+assert (measurement('SchedulingMetrics').get('schedulingLatency') or {}).get('Perc99', 0) > 0, 'SchedulingMetrics without latency'
+e2e_metrics = measurement('MetricsForE2E')
+for component in ('APIServerMetrics', 'ControllerManagerMetrics', 'SchedulerMetrics'):
+    assert e2e_metrics.get(component), 'MetricsForE2E without %s' % component
+e2e = os.path.join(run_dir, 'e2e')
+status = json.load(open(os.path.join(e2e, 'status.json')))
+assert status['status'] == 'ok', 'e2e.test: %r' % status
+junit = ET.parse(os.path.join(e2e, 'junit_01.xml')).getroot()
+cases = [case for case in junit.iter('testcase') if case.find('skipped') is None]
+failed = [case.get('name') for case in cases if case.find('failure') is not None or case.find('error') is not None]
+assert cases and not failed, 'e2e.test: %d run, failed: %r' % (len(cases), failed)
+report = json.load(open(os.path.join(run_dir, 'report.json')))
+print('clusterloader2 load: %d tests, 0 failures, TestMetrics with data; e2e.test: %d passed; report verdict %s' % (
+    tests, len(cases), report['verdict']))
+EOF
+  then
+    pass "$(cat "$log_dir/suite.check")"
+  else
+    fail "clusterloader2 and e2e.test results in ${report_dir:-no run}" "$log_dir/suite.check"
+  fi
+
   # 4. idempotence of the whole path
   start=$(date +%s)
-  if bash hack/run-local.sh --skip-tags perf >"$log_dir/site-again.log" 2>&1; then
+  if bash hack/run-local.sh "${suite_vars[@]}" --skip-tags perf >"$log_dir/site-again.log" 2>&1; then
     changed=$(recap_changed "$log_dir/site-again.log")
     if [ "$changed" = 0 ]; then
       pass "second site.yml run (without perf) changed=0 in $(( $(date +%s) - start )) s"
@@ -141,10 +202,15 @@ if [ "$made_cluster" = true ]; then
     # Only this inventory's machines and registry: molecule scenarios may run their own.
     left=$(( $(ip netns list | grep -c -E '^kubemark-kubemark-(master|hollow-1)( |$)') +
       $(pgrep -fc 'registry-10\.199\.0\.1-5000\.yml') ))
+    # The image storage is shared by every registry instance of the host: it goes with the last.
+    if ! compgen -G '/run/kubemark/registry-*.pid' >/dev/null && [ -e /var/lib/kubemark/registry ]; then
+      left=$((left + 1))
+    fi
+    [ ! -e /etc/kubemark ] || [ -n "$(ls -A /etc/kubemark)" ] || left=$((left + 1))
     if [ "$left" -eq 0 ] && [ ! -e /var/lib/kubemark/machines/machines ]; then
-      pass "make teardown in $(( $(date +%s) - start )) s: no machine, namespace or registry left"
+      pass "make teardown in $(( $(date +%s) - start )) s: no machine, namespace, registry or empty /etc/kubemark left"
     else
-      { ip netns list; pgrep -fa 'registry-10\.199\.0\.1-5000\.yml'; } >"$log_dir/left.txt"
+      { ip netns list; pgrep -fa 'registry-10\.199\.0\.1-5000\.yml'; ls -d /var/lib/kubemark/registry /etc/kubemark; } >"$log_dir/left.txt" 2>&1
       fail "make teardown left $left things behind" "$log_dir/left.txt"
     fi
   else
@@ -152,5 +218,6 @@ if [ "$made_cluster" = true ]; then
   fi
 fi
 
+rm -rf "$(dirname "$perf_tests_repo")"
 printf 'e2e local: %d passed, %d failed (logs in %s)\n' "$passed" "$failed" "$log_dir"
 [ "$failed" -eq 0 ]

@@ -38,7 +38,17 @@ import tempfile
 import time
 import urllib.request
 
-VERSION = os.environ.get('KUBEMARK_PERF_K8S_VERSION', 'v1.33.13')
+
+
+def _default_version():
+    """kubemark_kubernetes_version of the settings role: the version every test stage builds."""
+    import yaml  # pylint: disable=import-outside-toplevel
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'roles', 'kubemark', 'defaults',
+                           'main.yml')) as handle:
+        return yaml.safe_load(handle)['kubemark_kubernetes_version']
+
+
+VERSION = os.environ.get('KUBEMARK_PERF_K8S_VERSION') or _default_version()
 BIN_DIR = os.environ.get('KUBEMARK_PERF_BIN_DIR', os.path.expanduser('~/.cache/kubemark/kubernetes/%s/bin' % VERSION))
 HOST = '127.0.0.1'
 ETCD_CLIENT_PORT = 23379
