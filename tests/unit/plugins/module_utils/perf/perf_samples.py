@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 
 from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import samples
 
@@ -64,4 +65,31 @@ def write_samples(directory, status='complete', slow_pod=False, levels=LEVELS, c
            'cluster': {'server_version': 'v1.33.13', 'ready_nodes': 10, 'capacity': 300}}
     with open(os.path.join(directory, samples.RUN_FILE), 'w') as handle:
         json.dump(run, handle)
+    return directory
+
+
+# ----------------------------------------------------------------------------------------------
+# e2e.test results beside the samples, from the fixtures (see fixtures/README.md)
+# ----------------------------------------------------------------------------------------------
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
+
+
+def write_json(path, data):
+    with open(path, 'w') as handle:
+        json.dump(data, handle)
+
+
+def add_e2e(run_dir, junit='junit-passed.xml', status='ok', **fields):
+    """<run>/e2e/ with a fixture junit as junit_01.xml (None: none) and the role's status.json (None: none)."""
+    directory = os.path.join(run_dir, samples.E2E_DIR)
+    os.makedirs(directory)
+    if junit:
+        shutil.copy(os.path.join(FIXTURES, 'e2e', junit), os.path.join(directory, 'junit_01.xml'))
+    if status:
+        data = {'status': status, 'exit_code': 0 if status == 'ok' else 1, 'version': 'v1.37.2',
+                'focus': r'\[sig-apps\] (Deployment|ReplicaSet) ', 'skip': 'should serve a basic image on each replica',
+                'label_filter': 'Conformance && !Slow && !Disruptive', 'reason': '' if status == 'ok' else 'e2e.test exited with 1'}
+        data.update(fields)
+        write_json(os.path.join(directory, 'status.json'), data)
     return directory
