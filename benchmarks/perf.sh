@@ -96,10 +96,14 @@ failed = [c for c in data['slo_checks'] if c['verdict'] != 'pass']
 print('SLO checks: %d, not passed: %s' % (len(data['slo_checks']), ', '.join('%s %s@%s%% %s' % (c['slo'], c['subject'], c['level'], cell(c['value'])) for c in failed) or 'none'))
 cl2 = data['clusterloader2']
 print('\nclusterloader2: %s %s' % (cl2.get('status'), cl2.get('reason') or ''))
-for summary in cl2.get('summaries') or []:
-    if 'PodStartupLatency' in summary['summary'] or summary['summary'] == 'SchedulingThroughput':
-        for item in summary['items']:
-            d = item['data']
-            print('  %-45s %-18s p50 %s p90 %s p99 %s %s' % (summary['file'].split('_density')[0], item['labels'].get('Metric', ''),
-                                                         d.get('Perc50'), d.get('Perc90'), d.get('Perc99'), item.get('unit') or ''))
+for config in cl2.get('configs') or []:
+    print('  %s (%s): %s' % (config['name'], config.get('config') or '', config['status']))
+    for row in config.get('pod_startup') or []:
+        if row['metric'] == 'pod_startup':
+            print('    %-55s p50 %s p90 %s p99 %s ms' % (row['summary'], row['p50'], row['p90'], row['p99']))
+    if config.get('scheduling_throughput'):
+        print('    scheduling throughput max %s pods/s' % config['scheduling_throughput']['max'])
+e2e = data.get('e2e') or {}
+counts = e2e.get('counts') or {}
+print('e2e.test: %s %s %s' % (e2e.get('status'), ', '.join('%s %s' % (v, k) for k, v in sorted(counts.items())), e2e.get('reason') or ''))
 PY

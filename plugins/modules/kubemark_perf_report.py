@@ -12,13 +12,22 @@ module: kubemark_perf_report
 short_description: Turn the raw samples of a density run into report.json, report.md and report.html
 version_added: 0.1.0
 description:
-  - Reads the samples directory M(kubemark.kubemark.kubemark_density) wrote (and the C(clusterloader2/) directory the perf
-    role adds) and writes the report next to it.
+  - Reads the samples directory M(kubemark.kubemark.kubemark_density) wrote (and the C(clusterloader2/) and C(e2e/)
+    directories the perf role adds) and writes the report next to it.
   - Percentiles are exact (nearest rank over the raw samples), so the same directory always gives the same figures.
   - "C(report.md) holds the tables of the seed-002 test design: one row per percentile (p10, p50, p90, p99) and one column per
     load level, for pod startup latency and for every verb and resource of the API calls, each with its SLO verdict; then
     node startup latency, the scheduler's figures (attempts, pods scheduled per second, attempt duration, pending pods), the
-    API server's own latencies per verb and resource, clusterloader2's summaries and the profiles."
+    API server's own latencies per verb and resource, clusterloader2, e2e.test and the profiles."
+  - "clusterloader2 (C(clusterloader2/<config name>/), one directory per test config, each with junit.xml, the summaries
+    and the role's status.json) gets one table per config with every measurement and its status (passed, failed with
+    its error, or skipped when it needs Prometheus, which the cluster does not run, although clusterloader2 counts it as
+    passed), then pod startup latency, scheduling throughput, scheduler latencies, etcd latencies (from histogram
+    buckets) and database size, control-plane CPU and memory, and system pod restarts. Latencies are in milliseconds."
+  - "e2e.test (C(e2e/), its junit_01.xml and the role's status.json) gets the counts of passed, failed, skipped and not
+    selected tests, every failure with the first line of its message, and the label filter, focus and skip used."
+  - A clusterloader2 config or an e2e.test run that failed, or that could not run, makes the verdict C(fail). A suite
+    whose directory is absent was not run; that does not change the verdict.
   - C(report.html) holds the same tables and plots as inline SVG (pod startup latency against load, API call p99 against
     load, the pod and node startup CDFs, scheduling throughput over time). It loads nothing from anywhere.
   - A run that is incomplete (C(run.json) status other than C(complete), or a level that did not finish) gets the verdict
@@ -101,6 +110,11 @@ EXAMPLES = r"""
     that: report.verdict == 'pass'
     fail_msg: "{{ report.failed_checks }}"
 
+- name: Fail when e2e.test did not pass
+  ansible.builtin.assert:
+    that: report.e2e_status in ['ok', 'not-run']
+    fail_msg: "e2e.test {{ report.e2e_status }}, {{ report.e2e_reason }}"
+
 - name: Only the Markdown, with a 2 s pod startup objective
   kubemark.kubemark.kubemark_perf_report:
     samples_dir: /var/tmp/perf/run-1
@@ -112,10 +126,25 @@ EXAMPLES = r"""
 
 RETURN = r"""
 verdict:
-  description: C(pass) when the run is complete and every SLO passed; otherwise C(fail), C(no-data) or C(incomplete).
+  description:
+    - C(pass) when the run is complete, every SLO passed and no suite failed; otherwise C(fail), C(no-data) or
+      C(incomplete).
+    - A failed clusterloader2 or e2e.test makes it C(fail) (an incomplete run stays C(incomplete)).
   returned: success
   type: str
   sample: pass
+slo_verdict:
+  description: The verdict of the built-in test's SLO checks alone (C(pass), C(fail), C(no-data) or C(incomplete)).
+  returned: success
+  type: str
+  sample: pass
+suites:
+  description: Status of every suite, as in report.json; C(not-run) when its directory is absent.
+  returned: success
+  type: dict
+  sample:
+    clusterloader2: {"status": "ok", "reason": "", "configs": {"load": "ok"}}
+    e2e: {"status": "failed", "reason": "2 of 69 tests failed", "passed": 67, "failed": 2, "skipped": 0, "not_selected": 3137}
 status:
   description: C(complete) or C(incomplete).
   returned: success
@@ -144,10 +173,47 @@ pod_startup_table:
   type: str
   sample: "| | 10%-full | ... |"
 clusterloader2_status:
-  description: Status of clusterloader2 in this run (C(not-run), C(unavailable), C(ok), C(failed)).
+  description:
+    - Status of clusterloader2 in this run, over all its test configs.
+    - C(ok) when every config passed; C(failed) when one failed, when clusterloader2 could not be got or built, or when
+      there is no result; C(not-run) when the run has no C(clusterloader2/) directory.
   returned: success
   type: str
-  sample: not-run
+  sample: ok
+clusterloader2_reason:
+  description: Why clusterloader2 did not pass (each failed config with its failed measurements); empty when it passed.
+  returned: success
+  type: str
+  sample: "load: TestMetrics failed: measurement call TestMetrics - TestMetrics error: [action gather failed for EtcdMetrics measurement]"
+clusterloader2_configs:
+  description: Status (C(ok) or C(failed)) of every clusterloader2 test config, by its directory name.
+  returned: success
+  type: dict
+  sample: {"load": "ok", "scheduler-throughput": "failed"}
+e2e_status:
+  description:
+    - Status of e2e.test in this run.
+    - C(ok) when the role recorded success and at least one test ran and none failed; C(failed) when a test or the suite
+      setup failed, when no test ran, or when e2e.test could not run; C(not-run) when the run has no C(e2e/) directory.
+  returned: success
+  type: str
+  sample: ok
+e2e_reason:
+  description: Why e2e.test did not pass; empty when it passed.
+  returned: success
+  type: str
+  sample: "2 of 69 tests failed"
+e2e_counts:
+  description: Tests of e2e.test that passed, failed, were skipped at run time and were not selected; null when not run.
+  returned: success
+  type: dict
+  sample: {"passed": 96, "failed": 0, "skipped": 0, "not_selected": 3110, "other": 0}
+e2e_failures:
+  description: Failed e2e tests, each with the first line of its failure message.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"name": "[sig-apps] Deployment should ...", "status": "failed", "message": "[FAILED] Timed out after 300.001s."}]
 """
 
 import json
@@ -201,7 +267,11 @@ def main():
     module.exit_json(
         changed=changed, verdict=data['verdict'], status=data['status'], errors=data['errors'], files=files,
         failed_checks=[check for check in data['slo_checks'] if check['verdict'] != slo.PASS],
-        pod_startup_table=table, clusterloader2_status=data['clusterloader2'].get('status'))
+        pod_startup_table=table, slo_verdict=data['slo_verdict'], suites=data['suites'],
+        clusterloader2_status=data['clusterloader2']['status'], clusterloader2_reason=data['clusterloader2'].get('reason') or '',
+        clusterloader2_configs=data['suites']['clusterloader2']['configs'],
+        e2e_status=data['e2e']['status'], e2e_reason=data['e2e'].get('reason') or '', e2e_counts=data['e2e'].get('counts'),
+        e2e_failures=data['e2e'].get('failures') or [])
 
 
 if __name__ == '__main__':

@@ -6,7 +6,8 @@
 """The performance suite: the density/load test, its raw samples and the report.
 
 prom (Prometheus text format and histogram deltas), slo (verdicts), samples (the raw samples
-directory), clusterloader2 (its JSON summaries), report (report.json and report.md), html
-(report.html with inline SVG plots) and density (the test itself, over the kubernetes client).
+directory), clusterloader2 (its results, one directory per test config), e2e (the Kubernetes e2e
+suite's junit file), report (report.json and report.md), render_html (report.html with inline SVG
+plots) and density (the test itself, over the kubernetes client).
 The exact percentiles are module_utils/_stats.py's, shared with the hollow-node modules.
 """

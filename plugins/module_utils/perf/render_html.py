@@ -177,6 +177,9 @@ th:first-child, td:first-child { text-align: left; }
 .pass { color: #070; font-weight: bold; } .fail { color: #b00; font-weight: bold; }
 .no-data, .incomplete { color: #a60; font-weight: bold; }
 .banner { padding: 0.6em 1em; border: 2px solid #a60; background: #fff4e0; }
+.skipped { color: #666; }
+section.suite th, section.suite td { text-align: left; }
+code { white-space: pre-wrap; word-break: break-all; }
 figure.plot { display: inline-block; margin: 0 1em 1em 0; }
 """
 
@@ -201,6 +204,40 @@ def _table(report, by_level, checks):
     return ''.join(rows)
 
 
+def _html_cell(cell, tag='td'):
+    text, css = cell if isinstance(cell, tuple) else (cell, '')
+    return '<%s%s>%s</%s>' % (tag, ' class="%s"' % escape(css) if css else '', escape(str(text)), tag)
+
+
+def blocks_html(blocks):
+    """HTML of report blocks (see report.py): well-formed, every text escaped."""
+    out = []
+    for block in blocks:
+        kind = block[0]
+        if kind == 'h':
+            out.append('<h%d>%s</h%d>' % (block[1], escape(block[2]), block[1]))
+        elif kind == 'p':
+            out.append('<p>%s</p>' % escape(block[1]))
+        elif kind == 'ul':
+            items = []
+            for item in block[1]:
+                if isinstance(item, tuple):
+                    items.append('<li>%s: <code>%s</code></li>' % (escape(item[1]), escape(str(item[2]))))
+                else:
+                    items.append('<li>%s</li>' % escape(str(item)))
+            out.append('<ul>%s</ul>' % ''.join(items))
+        elif kind == 'table':
+            table_id, header, rows = block[1], block[2], block[3]
+            out.append('<table id="%s"><tr>%s</tr>%s</table>' % (
+                escape(table_id), ''.join(_html_cell(cell, 'th') for cell in header),
+                ''.join('<tr>%s</tr>' % ''.join(_html_cell(cell) for cell in row) for row in rows)))
+    return ''.join(out)
+
+
+def suite_section(section_id, blocks):
+    return '<section class="suite" id="%s">%s</section>' % (escape(section_id), blocks_html(blocks))
+
+
 def render(report):
     """report.html as a string."""
     out = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
@@ -214,6 +251,7 @@ def render(report):
         out.append('<p class="banner" id="incomplete">This run is <b>incomplete</b>: the figures are partial and are not a pass.</p>')
     if report['errors']:
         out.append('<ul>%s</ul>' % ''.join('<li>error: %s</li>' % escape(str(e)) for e in report['errors']))
+    out.append(suite_section('suites', report_module.suite_blocks(report)))
     out.append('<h2>Plots</h2>')
     for plot_id, caption, svg in plots(report):
         out.append('<figure class="plot" id="%s">%s<figcaption>%s</figcaption></figure>' % (plot_id, svg, escape(caption)))
@@ -232,8 +270,10 @@ def render(report):
         key = (row['verb'], row['resource'], row['scope'])
         out.append('<h3>%s</h3>' % escape('%s %s (scope %s)' % key))
         out.append(_table(report, row['levels'], report_module.checks_for(report, 'api_call', report_module.api_key_name(key))))
-    out.append('<h2>Full report</h2><p>Node startup, scheduler and API server metrics, clusterloader2 (also in report.md and '
-               'report.json next to this file):</p>')
+    out.append(suite_section('clusterloader2', report_module.clusterloader2_blocks(report['clusterloader2'])))
+    out.append(suite_section('e2e', report_module.e2e_blocks(report['e2e'])))
+    out.append('<h2>Full report</h2><p>Node startup, scheduler and API server metrics, clusterloader2 and e2e.test (also in '
+               'report.md and report.json next to this file):</p>')
     out.append('<details open><summary>report.md</summary><pre>%s</pre></details>' % escape(report_module.markdown(report)))
     out.append('<script>%s</script></body></html>' % CHECK_SCRIPT)
     return '\n'.join(out) + '\n'

@@ -14,7 +14,8 @@
     node_startup.jsonl  one line per node: name, created, ready (Ready condition transition)
     metrics/            raw /metrics scrapes: LEVEL-{before,after}-{apiserver,scheduler}.prom
     profiles/           pprof profiles taken during the busiest level
-    clusterloader2/     clusterloader2's report directory, when it ran
+    clusterloader2/     clusterloader2's results, one directory per test config, when it ran
+    e2e/                the Kubernetes e2e suite's junit file and status.json, when it ran
 
 status in run.json is 'running' while the test runs, then 'complete' or 'incomplete'; a run
 that died without updating it stays 'running', which the report treats as incomplete.
@@ -35,6 +36,7 @@ NODE_STARTUP_FILE = 'node_startup.jsonl'
 METRICS_DIR = 'metrics'
 PROFILES_DIR = 'profiles'
 CLUSTERLOADER2_DIR = 'clusterloader2'
+E2E_DIR = 'e2e'
 
 COMPLETE = 'complete'
 INCOMPLETE = 'incomplete'

@@ -14,7 +14,8 @@ startup objective of the seed-002 test design:
 - node startup (node creation to Ready): p99 <= 4 s.
 
 Every verdict is on an exact percentile of raw samples. A verdict is 'pass', 'fail' or 'no-data'
-(no sample: never counted as a pass).
+(no sample: never counted as a pass). The other suites of a run (clusterloader2, e2e.test) count
+too: one that failed makes the run's verdict 'fail'; one that was not run does not count.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from __future__ import annotations
 PASS = 'pass'
 FAIL = 'fail'
 NO_DATA = 'no-data'
+INCOMPLETE = 'incomplete'
+SUITE_OK = 'ok'
+SUITE_NOT_RUN = 'not-run'
 
 DEFAULTS = {
     'pod_startup_seconds': 5.0,
@@ -79,7 +83,7 @@ def check(name, level, subject, percentile, value, threshold, count):
 def overall(checks, complete):
     """'pass' only when the run is complete, there is at least one check and every check passed."""
     if not complete:
-        return 'incomplete'
+        return INCOMPLETE
     if not checks:
         return NO_DATA
     if any(c['verdict'] == FAIL for c in checks):
@@ -87,3 +91,15 @@ def overall(checks, complete):
     if any(c['verdict'] == NO_DATA for c in checks):
         return NO_DATA
     return PASS
+
+
+def with_suites(verdict, suites):
+    """The run's verdict: that of the SLO checks, made 'fail' by a suite whose status is neither 'ok' nor 'not-run'.
+
+    An incomplete run stays 'incomplete' (never a pass either way); suites: {name: {'status', ...}}.
+    """
+    if verdict == INCOMPLETE:
+        return verdict
+    if any((suite or {}).get('status') not in (SUITE_OK, SUITE_NOT_RUN) for suite in suites.values()):
+        return FAIL
+    return verdict

@@ -11,7 +11,8 @@ import json
 import os
 
 from ansible_collections.kubemark.kubemark.plugins.modules import kubemark_perf_report
-from ansible_collections.kubemark.kubemark.tests.unit.plugins.module_utils.perf.perf_samples import write_samples
+from ansible_collections.kubemark.kubemark.tests.unit.plugins.module_utils.perf.perf_samples import (
+    add_clusterloader2, add_e2e, fail_measurement, write_samples)
 
 
 def test_writes_the_three_files_and_is_idempotent(run_module, tmp_path):
@@ -26,7 +27,8 @@ def test_writes_the_three_files_and_is_idempotent(run_module, tmp_path):
         assert json.load(handle)['verdict'] == 'pass'
     assert '| 99th percentile |' in result['pod_startup_table']
     assert result['failed_checks'] == []
-    assert result['clusterloader2_status'] == 'not-run'
+    assert result['clusterloader2_status'] == 'not-run' and result['clusterloader2_configs'] == {}
+    assert result['e2e_status'] == 'not-run' and result['e2e_counts'] is None and result['e2e_failures'] == []
     again = run_module(kubemark_perf_report, {'samples_dir': directory})
     assert again['changed'] is False
 
@@ -56,3 +58,26 @@ def test_incomplete_run(run_module, tmp_path):
 def test_not_a_samples_directory(run_module, tmp_path):
     result = run_module(kubemark_perf_report, {'samples_dir': str(tmp_path)})
     assert result['failed'] and 'run.json is missing' in result['msg']
+
+
+def test_suites_in_the_return_values(run_module, tmp_path):
+    directory = write_samples(str(tmp_path / 'run'))
+    add_clusterloader2(directory, names=('load', 'node-throughput'))
+    fail_measurement(os.path.join(directory, 'clusterloader2', 'node-throughput'))
+    add_e2e(directory, 'junit-failed.xml', status='failed')
+    result = run_module(kubemark_perf_report, {'samples_dir': directory})
+    assert result['verdict'] == 'fail' and result['slo_verdict'] == 'pass' and result['failed_checks'] == []
+    assert result['clusterloader2_status'] == 'failed'
+    assert result['clusterloader2_configs'] == {'load': 'ok', 'node-throughput': 'failed'}
+    assert result['clusterloader2_reason'].startswith('node-throughput: TestMetrics failed: measurement call TestMetrics')
+    assert result['e2e_status'] == 'failed'
+    assert result['e2e_counts'] == {'passed': 3, 'failed': 2, 'skipped': 0, 'not_selected': 3, 'other': 0}
+    assert [f['message'] for f in result['e2e_failures']][1] == '[FAILED] Timed out after 300.001s.'
+    assert result['e2e_reason'].startswith('2 of 5 tests failed')
+    assert result['suites']['clusterloader2']['configs'] == result['clusterloader2_configs']
+    with open(result['files']['json']) as handle:
+        data = json.load(handle)
+    assert data['suites']['e2e']['failed'] == 2 and data['verdict'] == 'fail'
+    with open(result['files']['md']) as handle:
+        text = handle.read()
+    assert '## clusterloader2' in text and '## e2e.test' in text

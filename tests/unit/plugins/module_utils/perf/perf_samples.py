@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+from xml.etree import ElementTree
 
 from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import samples
 
@@ -64,4 +66,67 @@ def write_samples(directory, status='complete', slow_pod=False, levels=LEVELS, c
            'cluster': {'server_version': 'v1.33.13', 'ready_nodes': 10, 'capacity': 300}}
     with open(os.path.join(directory, samples.RUN_FILE), 'w') as handle:
         json.dump(run, handle)
+    return directory
+
+
+# ----------------------------------------------------------------------------------------------
+# clusterloader2 and e2e.test results beside the samples, from the fixtures (see fixtures/README.md)
+# ----------------------------------------------------------------------------------------------
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
+CL2_LOAD = os.path.join(FIXTURES, 'clusterloader2', 'load')
+TESTMETRICS_ERROR = ('measurement call TestMetrics - TestMetrics error: [action gather failed for EtcdMetrics measurement: '
+                     'failed to collect etcd database size]')
+
+
+def add_clusterloader2(run_dir, names=('load',)):
+    """<run>/clusterloader2/<name>/ for every name, each a copy of the real load run; the directory of the first."""
+    directories = []
+    for name in names:
+        directory = os.path.join(run_dir, samples.CLUSTERLOADER2_DIR, name)
+        shutil.copytree(CL2_LOAD, directory)
+        directories.append(directory)
+    return directories[0]
+
+
+def write_json(path, data):
+    with open(path, 'w') as handle:
+        json.dump(data, handle)
+
+
+def read_json(path):
+    with open(path) as handle:
+        return json.load(handle)
+
+
+def fail_measurement(config_dir, case_suffix='[step: 17] gathering measurements [08] - TestMetrics', error=TESTMETRICS_ERROR):
+    """Make one testcase of junit.xml fail as clusterloader2 writes it (and the overall testcase), and status.json say so."""
+    path = os.path.join(config_dir, 'junit.xml')
+    tree = ElementTree.parse(path)
+    suite = tree.getroot()
+    failed = 0
+    for case in suite.iter('testcase'):
+        if case.get('name').endswith(case_suffix) or ' overall (' in case.get('name'):
+            failure = ElementTree.SubElement(case, 'failure', {'type': 'Failure'})
+            failure.text = ':0\n[%s]\n:0' % error
+            failed += 1
+    suite.set('failures', str(failed))
+    tree.write(path)
+    status = read_json(os.path.join(config_dir, 'status.json'))
+    status.update(status='failed', exit_code=1, reason='clusterloader2 exited with 1: E1204 17:17:54 clusterloader.go:456] 1 tests have failed')
+    write_json(os.path.join(config_dir, 'status.json'), status)
+
+
+def add_e2e(run_dir, junit='junit-passed.xml', status='ok', **fields):
+    """<run>/e2e/ with a fixture junit as junit_01.xml (None: none) and the role's status.json (None: none)."""
+    directory = os.path.join(run_dir, samples.E2E_DIR)
+    os.makedirs(directory)
+    if junit:
+        shutil.copy(os.path.join(FIXTURES, 'e2e', junit), os.path.join(directory, 'junit_01.xml'))
+    if status:
+        data = {'status': status, 'exit_code': 0 if status == 'ok' else 1, 'version': 'v1.37.2',
+                'focus': r'\[sig-apps\] (Deployment|ReplicaSet) ', 'skip': 'should serve a basic image on each replica',
+                'label_filter': 'Conformance && !Slow && !Disruptive', 'reason': '' if status == 'ok' else 'e2e.test exited with 1'}
+        data.update(fields)
+        write_json(os.path.join(directory, 'status.json'), data)
     return directory

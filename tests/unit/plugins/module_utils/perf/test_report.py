@@ -13,6 +13,8 @@ import os
 import pytest
 
 from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import report, samples
+from ansible_collections.kubemark.kubemark.tests.unit.plugins.module_utils.perf.perf_samples import (
+    add_clusterloader2, add_e2e, fail_measurement, write_json)
 
 
 def test_percentiles_are_exact_per_level(samples_dir):
@@ -79,7 +81,7 @@ def test_markdown_has_the_seed_002_table(samples_dir):
     assert lines[header + 5].startswith('| 99th percentile | 1.090 s | 1.490 s | 1.990 s |')
     assert lines[header + 7] == '| SLO p99 ≤ 5.000 s | PASS ✅ | PASS ✅ | PASS ✅ |'
     assert '### GET pods (scope resource)' in text
-    assert '## clusterloader2' in text and 'not-run' in text
+    assert '## clusterloader2' in text and 'clusterloader2 was not run' in text
 
 
 def test_reproducible_from_raw_samples(samples_dir):
@@ -101,21 +103,108 @@ def test_torn_last_line_is_skipped(samples_dir):
     assert report.build(directory)['pod_startup']['10']['count'] == 100
 
 
-def test_clusterloader2_summaries_are_read(samples_dir):
-    directory = samples_dir()
-    cl2 = os.path.join(directory, samples.CLUSTERLOADER2_DIR)
-    os.makedirs(cl2)
-    with open(os.path.join(cl2, 'status.json'), 'w') as handle:
-        json.dump({'status': 'ok', 'version': 'v0.0.0-20200615121956-f3cf096d4378'}, handle)
-    with open(os.path.join(cl2, 'PodStartupLatency_SaturationPodStartupLatency_density_2026-11-23T12:00:00Z.json'), 'w') as handle:
-        json.dump({'version': 'v1', 'dataItems': [{'data': {'Perc50': 800.5, 'Perc90': 1200, 'Perc99': 1900}, 'unit': 'ms',
-                                                   'labels': {'Metric': 'pod_startup'}}]}, handle)
-    with open(os.path.join(cl2, 'junit.xml'), 'w') as handle:
-        handle.write('<testsuite tests="2" failures="1" errors="0"><testcase name="a"/><testcase name="b"><failure/></testcase></testsuite>')
-    data = report.build(directory)
-    assert data['clusterloader2']['status'] == 'ok'
-    assert data['clusterloader2']['junit'] == {'tests': 2, 'failures': 1, 'errors': 0, 'failed': ['b']}
-    summary = data['clusterloader2']['summaries'][0]
-    assert summary['summary'] == 'PodStartupLatency_SaturationPodStartupLatency'
+def test_suites_not_run_do_not_change_the_verdict(samples_dir):
+    data = report.build(samples_dir())
+    assert data['suites']['clusterloader2'] == {'status': 'not-run', 'reason': 'clusterloader2 was not run', 'configs': {}}
+    assert data['suites']['e2e']['status'] == 'not-run'
+    assert data['verdict'] == data['slo_verdict'] == 'pass'
     text = report.markdown(data)
-    assert '| PodStartupLatency_SaturationPodStartupLatency | pod_startup | 800.5 | 1200 | 1900 | ms |' in text
+    assert '| clusterloader2 | not run | clusterloader2 was not run |' in text
+    assert '## e2e.test' in text and 'e2e.test was not run' in text
+
+
+def test_passing_suites_keep_the_pass(samples_dir):
+    directory = samples_dir()
+    add_clusterloader2(directory, names=('load', 'pod-startup-latency'))
+    add_e2e(directory)
+    data = report.build(directory)
+    assert data['suites'] == {
+        'clusterloader2': {'status': 'ok', 'reason': '', 'configs': {'load': 'ok', 'pod-startup-latency': 'ok'}},
+        'e2e': {'status': 'ok', 'reason': '', 'passed': 4, 'failed': 0, 'skipped': 1, 'not_selected': 3},
+    }
+    assert data['verdict'] == 'pass'
+    assert [config['name'] for config in data['clusterloader2']['configs']] == ['load', 'pod-startup-latency']
+    assert data['e2e']['counts']['passed'] == 4
+
+
+def test_failed_clusterloader2_config_fails_the_verdict(samples_dir):
+    directory = samples_dir()
+    fail_measurement(add_clusterloader2(directory))
+    data = report.build(directory)
+    assert data['slo_verdict'] == 'pass' and data['verdict'] == 'fail'
+    assert data['suites']['clusterloader2']['status'] == 'failed'
+    assert data['suites']['clusterloader2']['configs'] == {'load': 'failed'}
+    text = report.markdown(data)
+    assert '**Verdict: FAIL ❌**' in text
+    assert '### load (testing/load/config.yaml): FAILED ❌' in text
+    assert '| TestMetrics | failed: measurement call TestMetrics - TestMetrics error: [action gather failed for EtcdMetrics' in text
+
+
+def test_clusterloader2_that_could_not_run_fails_the_verdict(samples_dir):
+    directory = samples_dir()
+    os.makedirs(os.path.join(directory, samples.CLUSTERLOADER2_DIR))
+    write_json(os.path.join(directory, samples.CLUSTERLOADER2_DIR, 'status.json'),
+               {'status': 'failed', 'commit': '', 'repository': 'https://example.invalid/x.git', 'reason': 'go build failed'})
+    data = report.build(directory)
+    assert data['verdict'] == 'fail'
+    assert data['clusterloader2']['reason'] == 'clusterloader2 could not run: go build failed'
+    assert '- reason: clusterloader2 could not run: go build failed' in report.markdown(data)
+
+
+def test_failed_e2e_fails_the_verdict(samples_dir):
+    directory = samples_dir()
+    add_e2e(directory, 'junit-failed.xml', status='failed')
+    data = report.build(directory)
+    assert data['verdict'] == 'fail' and data['slo_verdict'] == 'pass'
+    assert data['suites']['e2e'] == {'status': 'failed', 'reason': data['e2e']['reason'], 'passed': 3, 'failed': 2, 'skipped': 0,
+                                     'not_selected': 3}
+    text = report.markdown(data)
+    assert '| 3 | 2 | 0 | 3 |' in text
+    assert ('- [sig-node] Pods Extended (pod generation) Pod Generation pod generation should start at 1 and increment per update '
+            '[MinimumKubeletVersion:1.34] [Conformance]: [FAILED] Timed out after 300.001s.') in text
+
+
+def test_e2e_suite_setup_failure_is_said(samples_dir):
+    directory = samples_dir()
+    add_e2e(directory, 'junit-setup-failed.xml', status='failed')
+    data = report.build(directory)
+    assert data['verdict'] == 'fail'
+    assert 'The suite setup ([SynchronizedBeforeSuite]) failed, so no test ran' in report.markdown(data)
+
+
+def test_incomplete_stays_incomplete_with_a_failed_suite(samples_dir):
+    directory = samples_dir(status='incomplete')
+    add_e2e(directory, 'junit-failed.xml', status='failed')
+    data = report.build(directory)
+    assert data['verdict'] == 'incomplete' and data['suites']['e2e']['status'] == 'failed'
+
+
+def test_markdown_sections_of_the_suites(samples_dir):
+    directory = samples_dir()
+    add_clusterloader2(directory)
+    add_e2e(directory)
+    text = report.markdown(report.build(directory))
+    lines = text.splitlines()
+    # Beside the built-in tables, after them.
+    assert lines.index('## clusterloader2') > lines.index('## Pod startup latency')
+    assert lines.index('## e2e.test') > lines.index('## clusterloader2')
+    assert '| suite | status | detail |' in lines
+    assert '| clusterloader2 | OK ✅ | load ok |' in lines
+    assert '| e2e.test | OK ✅ | 4 passed, 0 failed, 1 skipped at run time |' in lines
+    assert '### load (testing/load/config.yaml): OK ✅' in lines
+    assert '| APIResponsivenessPrometheus | skipped: needs Prometheus, which this cluster does not run | — |' in lines
+    assert ('| CreatePhasePodStartupLatency | passed | PodStartupLatency_CreatePhasePodStartupLatency: pod_startup p50 1524.7, '
+            'p90 2713.8, p99 3587.9 ms;') in text
+    assert '| PodStartupLatency_CreatePhasePodStartupLatency | pod_startup | 1524.7 | 2713.8 | 3587.9 |' in lines
+    assert '#### Scheduler latencies (ms; SchedulingMetrics reports nanoseconds)' in lines
+    assert '| e2e scheduling | 110.3 | 296.9 | 587.1 |' in lines
+    assert '| backend commit | 4673 | 2.0 | 8.0 | 64.0 |' in lines
+    assert 'upper bound of the first bucket whose cumulative count reaches the rank' in text
+    assert '- largest database size: 23.4 MiB (24485888 bytes)' in lines
+    assert '| apiserver/apiserver | 0.059 | 0.068 | 0.068 | 0.068 | 430.6 | 462.6 | 462.6 | 462.6 |' in lines
+    assert '0 container restarts in all.' in lines
+    assert any(line.startswith('- MetricsForE2E_load_') and 'not embedded' in line for line in lines)
+    assert '| 4 | 0 | 1 | 3 |' in lines
+    assert '- label filter: `Conformance && !Slow && !Disruptive`' in lines
+    assert '- focus: `\\[sig-apps\\] (Deployment|ReplicaSet)`' in lines
+    assert '### Skipped at run time' in lines
