@@ -28,6 +28,17 @@ clouds=(aliyun gce aws pre-existing)
 required_groups=(kubemark_master kubemark_hollow_hosts)
 machines_mode=${KUBEMARK_INVENTORY_TEST_MACHINES:-auto}
 work=$(mktemp -d)
+# The cloud inventories run clusterloader2 (the settings' default), whose repository the first
+# play asks for its commit: these machines cannot reach GitHub, so the checks against the local
+# machines use a writable copy of the perf-tests mirror (KUBEMARK_PERF_TESTS_MIRROR, which
+# hack/test.sh finds).
+perf_tests_repo=""
+if [ -n "${KUBEMARK_PERF_TESTS_MIRROR:-}" ] && [ -d "$KUBEMARK_PERF_TESTS_MIRROR" ]; then
+  cp -r "$KUBEMARK_PERF_TESTS_MIRROR" "$work/perf-tests.git" && chmod -R u+w "$work/perf-tests.git" &&
+    mkdir -p "$work/perf-tests.git/refs/heads" "$work/perf-tests.git/refs/tags" &&
+    perf_tests_repo=file://$work/perf-tests.git
+fi
+export KUBEMARK_TEST_PERF_TESTS_REPO=$perf_tests_repo
 trap 'rm -rf "$work"' EXIT
 
 passed=0
@@ -104,6 +115,7 @@ make_local_overlay() {
   cp inventories/local/group_vars/kubemark_machine_containers.yml "$overlay/group_vars/"
   cp "inventories/$cloud/group_vars/all/"*.yml "$overlay/group_vars/all/"
   python3 - "$overlay/group_vars/all/zz_local_machines.yml" <<'EOF'
+import os
 import sys
 
 import yaml
@@ -126,6 +138,8 @@ values = {
     "kubemark_master_etcd_disk": "/dev/vdb",
     "kubemark_physical_kubeconfig": "/nonexistent/physical.kubeconfig",
 }
+if os.environ.get("KUBEMARK_TEST_PERF_TESTS_REPO"):
+    values["perf_clusterloader2_repo"] = os.environ["KUBEMARK_TEST_PERF_TESTS_REPO"]
 with open(sys.argv[1], "w") as out:
     out.write("---\n# Local values for the placeholders of the cloud inventory (test only).\n")
     yaml.safe_dump(values, out, default_flow_style=False)
@@ -204,12 +218,23 @@ refused "kubemark_crio_version=1.34" "kubemark_crio_version ('1.34') must be a C
   -e kubemark_container_runtime=crio -e kubemark_crio_version=1.34
 refused "kubemark_registry=127.0.0.1:5000" "not the control host's loopback" -e kubemark_registry=127.0.0.1:5000
 refused "kubemark_hollow_nodes_mode=kwoc" "kubemark_hollow_nodes_mode" -e kubemark_hollow_nodes_mode=kwoc
+refused "an unreachable clusterloader2 repository" "perf_clusterloader2_repo file://$work/nowhere.git does not answer" \
+  -e kubemark_clusterloader2=true -e "perf_clusterloader2_repo=file://$work/nowhere.git"
+if [ -n "$perf_tests_repo" ]; then
+  refused "a clusterloader2 version the repository does not have" \
+    "perf_clusterloader2_version 'no-such-ref' is neither a commit" \
+    -e kubemark_clusterloader2=true -e "perf_clusterloader2_repo=$perf_tests_repo" -e perf_clusterloader2_version=no-such-ref
+else
+  fail "KUBEMARK_PERF_TESTS_MIRROR names a kubernetes/perf-tests mirror (${KUBEMARK_PERF_TESTS_MIRROR:-unset})"
+fi
+minimal_vars=()
+[ -z "$perf_tests_repo" ] || minimal_vars=(-e "perf_clusterloader2_repo=$perf_tests_repo")
 
 if machines_answer inventories/local; then
   run "inventories/local: site.yml --check --tags preflight" \
     ansible-playbook -i inventories/local site.yml --check --tags preflight
   run "tests/inventories/minimal: site.yml --check --tags preflight" \
-    ansible-playbook -i tests/inventories/minimal site.yml --check --tags preflight
+    ansible-playbook -i tests/inventories/minimal site.yml --check --tags preflight "${minimal_vars[@]}"
 elif [ "$machines_mode" = require ]; then
   fail "inventories/local: the machines answer over SSH (run make local first)" "$work/ping.log"
 else
