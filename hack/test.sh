@@ -252,21 +252,3 @@ failed=$(wc -l <"$results_dir/failed")
 [ "$failed" -eq 0 ] || kubemark_log "failed stages: $(tr '\n' ' ' <"$results_dir/failed")"
 echo "test stages: $passed passed, $failed failed, in $(( $(date +%s) - suite_start ))s"
 [ "$failed" -eq 0 ]
-passed=0
-failed=0
-failed_stages=()
-for stage in "${stages[@]}"; do
-  kubemark_log "stage: $stage"
-  start=$(date +%s)
-  if "stage_$stage"; then
-    passed=$((passed + 1))
-    kubemark_log "stage $stage passed in $(( $(date +%s) - start ))s"
-  else
-    failed=$((failed + 1))
-    failed_stages+=("$stage")
-    kubemark_log "stage $stage FAILED after $(( $(date +%s) - start ))s"
-  fi
-done
-[ "$failed" -eq 0 ] || kubemark_log "failed stages: ${failed_stages[*]}"
-echo "test stages: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
