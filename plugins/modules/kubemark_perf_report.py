@@ -15,7 +15,7 @@ description:
   - Reads the samples directory M(kubemark.kubemark.kubemark_density) wrote (and the C(clusterloader2/) and C(e2e/)
     directories the perf role adds) and writes the report next to it.
   - Percentiles are exact (nearest rank over the raw samples), so the same directory always gives the same figures.
-  - "C(report.md) holds the tables of the seed-002 test design: one row per percentile (p10, p50, p90, p99) and one column per
+  - "C(report.md) holds one table per measure: one row per percentile (p10, p50, p90, p99) and one column per
     load level, for pod startup latency and for every verb and resource of the API calls, each with its SLO verdict; then
     node startup latency, the scheduler's figures (attempts, pods scheduled per second, attempt duration, pending pods), the
     API server's own latencies per verb and resource, clusterloader2, e2e.test and the profiles."
@@ -168,7 +168,7 @@ failed_checks:
   elements: dict
   sample: [{"slo": "pod_startup", "level": 100, "subject": "pods", "percentile": 99, "value": 6.2, "threshold": 5, "verdict": "fail"}]
 pod_startup_table:
-  description: The seed-002 table of pod startup latency, in Markdown.
+  description: The pod startup latency table (rows p10, p50, p90, p99, columns the load levels), in Markdown.
   returned: success
   type: str
   sample: "| | 10%-full | ... |"

@@ -21,8 +21,9 @@ description:
   - "Client certificates: C(apiserver-kubelet-client) (O=system:masters), C(front-proxy-client),
     C(apiserver-etcd-client), C(admin) (CN=kubernetes-admin, O=system:masters),
     C(kube-controller-manager) (CN=system:kube-controller-manager), C(kube-scheduler)
-    (CN=system:kube-scheduler), C(kube-proxy) (CN=system:kube-proxy) and
-    C(kubelet-client-NODE) (CN=system:node:NODE, O=system:nodes) for every entry of O(node_names)."
+    (CN=system:kube-scheduler), C(kube-proxy) (CN=system:kube-proxy), C(kwok-controller)
+    (CN=kubemark:kwok-controller, the kwok controllers of kwok mode) and C(kubelet-client-NODE)
+    (CN=system:node:NODE, O=system:nodes) for every entry of O(node_names)."
   - "With O(component_sans), serving certificates from C(ca) for kube-controller-manager and
     kube-scheduler: C(kube-controller-manager-serving) (CN=kube-controller-manager) and
     C(kube-scheduler-serving) (CN=kube-scheduler), server auth, SANs from O(component_sans).

@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - In Kubernetes v1.30 to v1.33 the hollow kube-proxy (C(kubemark --morph=proxy)) crashes on the
     first node event with a nil pointer dereference in C(ProxierHealthServer.SyncNode)
-    (kubernetes issue 133526). C(ProxyServer.Run) in C(cmd/kube-proxy/app/server.go) registers a
+    (kubernetes/kubernetes#133526). C(ProxyServer.Run) in C(cmd/kube-proxy/app/server.go) registers a
     C(proxy.NodeEligibleHandler) that calls the health server, but the hollow proxy never
     creates one.
   - This module wraps that registration in C(if s.HealthzServer != nil { ... }) in a Kubernetes
