@@ -11,7 +11,7 @@
 #     SchedulingMetrics and MetricsForE2E each with data in its result file;
 #   - e2e.test of the cluster's version ran its default set with no failure;
 #   - a second site.yml run (every stage but perf, which is a new measurement each time) reports
-#     changed=0 on every host;
+#     changed=0 on every host, and so does site.yml --check --diff (perf included);
 #   - `make teardown` leaves no machine, no machine network namespace, no registry (nor its image
 #     storage when no other registry instance runs) and no /etc/kubemark behind.
 # A local cluster that already answers before the test (a developer's) is used and kept; one the
@@ -193,6 +193,21 @@ EOF
     fail "second site.yml run (without perf)" "$log_dir/site-again.log"
   fi
 
+
+  # 4b. check mode on the converged cluster: every role, perf included (which checks its inputs
+  # and measures nothing), passes and would change nothing.
+  start=$(date +%s)
+  if bash hack/run-local.sh "${suite_vars[@]}" --check --diff >"$log_dir/site-check.log" 2>&1; then
+    changed=$(recap_changed "$log_dir/site-check.log")
+    if [ "$changed" = 0 ]; then
+      pass "site.yml --check --diff on the converged cluster: changed=0 in $(( $(date +%s) - start )) s"
+    else
+      grep -B2 -A12 '^changed:' "$log_dir/site-check.log" >"$log_dir/check-changed.txt"
+      fail "site.yml --check --diff on the converged cluster: changed=$changed" "$log_dir/check-changed.txt"
+    fi
+  else
+    fail "site.yml --check --diff on the converged cluster" "$log_dir/site-check.log"
+  fi
 fi
 
 # 5. teardown

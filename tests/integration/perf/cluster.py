@@ -39,7 +39,6 @@ import time
 import urllib.request
 
 
-
 def _default_version():
     """kubemark_kubernetes_version of the settings role: the version every test stage builds."""
     import yaml  # pylint: disable=import-outside-toplevel

@@ -73,7 +73,7 @@ def test_unreachable_repository(stopped_early, tmp_path):
 
 
 def test_unknown_ref(stopped_early, perf_tests_repo):
-    repo, _ = perf_tests_repo
+    repo = perf_tests_repo[0]
     output = stopped_early(perf_clusterloader2_enabled=True, perf_clusterloader2_repo=repo,
                            perf_clusterloader2_version='no-such-branch')
     assert "perf_clusterloader2_version 'no-such-branch' is neither a commit" in output, output[-3000:]
