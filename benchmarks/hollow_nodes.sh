@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Figures of issue 5 (services or pods mode): seconds from the playbook start to N hollow nodes Ready,
+# Hollow-node figures (services or pods mode): seconds from the playbook start to N hollow nodes Ready,
 # startup p50/p99 (creation to Ready) as the role reports it, RSS and USS per hollow node (kubelet
 # + proxy) on the hosts, whether the largest N stays Ready for a while, and the changed count of an
 # idempotent re-run.

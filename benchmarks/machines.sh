@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Figures of issue 2: seconds to create 3 machine containers (root file system cached) until SSH
+# Machine-container figures: seconds to create 3 machine containers (root file system cached) until SSH
 # answers on all of them, changed count of a second run, seconds to destroy them.
 # Usage: bash benchmarks/machines.sh   (as root; prints one line per figure)
 set -euo pipefail

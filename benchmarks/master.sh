@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Figures of issue 4: seconds from a fresh machine to /readyz ok (artifacts and images cached,
+# Master figures: seconds from a fresh machine to /readyz ok (artifacts and images cached,
 # machine and registry already up), and seconds and changed count of an idempotent re-run.
 # Uses the molecule/master inventory (its own network 10.196.0.0/24) and removes it at the end.
 # Usage: bash benchmarks/master.sh   (as root; prints one line per figure)

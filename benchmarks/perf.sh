@@ -2,8 +2,8 @@
 # The performance suite on this machine, in one command: a real cluster of processes on 127.0.0.1
 # (etcd, kube-apiserver, kube-controller-manager, kube-scheduler and N hollow kubelets from the
 # cached binaries of ~/.cache/kubemark/kubernetes/<version>/bin), then playbooks/perf.yml against
-# it with the seed-002 design (30 pods per node, levels 10/25/50/90/100 %), clusterloader2's
-# density test next to it, and the report. Prints the seed-002 tables and how long it all took.
+# it with the density design (30 pods per node, levels 10/25/50/90/100 %), clusterloader2's
+# density test next to it, and the report. Prints the percentile tables and how long it all took.
 #
 #   benchmarks/perf.sh [NODES]           default: 50 hollow nodes
 #
@@ -56,7 +56,7 @@ facts=$(cat "$work/ready.json")
 kubeconfig=$(python -c 'import json,sys; print(json.loads(sys.argv[1])["kubeconfig"])' "$facts")
 scheduler=$(python -c 'import json,sys; print(json.loads(sys.argv[1])["scheduler_metrics_url"])' "$facts")
 cl2=$([ "${KUBEMARK_BENCH_CL2:-1}" = 0 ] && echo false || echo true)
-extra_vars=$(printf '{"perf_kubeconfig":"%s","perf_scheduler_metrics_url":"%s","perf_results_dir":"%s","perf_nodes":%d,"perf_clock_hosts":["localhost"],"perf_fail_on_slo":false,"perf_clusterloader2_enabled":%s,"perf_run_id":"bench-%s"}' \
+extra_vars=$(printf '{"perf_kubeconfig":"%s","perf_scheduler_metrics_url":"%s","perf_results_dir":"%s","perf_nodes":%d,"perf_fail_on_slo":false,"perf_clusterloader2_enabled":%s,"perf_run_id":"bench-%s"}' \
   "$kubeconfig" "$scheduler" "$out" "$nodes" "$cl2" "$(date -u +%Y%m%dt%H%M%Sz)")
 printf 'localhost ansible_connection=local ansible_python_interpreter=%s\n' "$(command -v python)" >"$work/hosts"
 rc=0

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The density/load test of the seed-002 design, run from the control host with the kubernetes
+"""The density/load test (capacity = nodes x pods per node, filled level by level), run from the control host with the kubernetes
 client.
 
 Capacity is nodes x pods_per_node pods. The test fills the cluster level by level (10, 25, 50,

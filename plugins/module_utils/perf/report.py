@@ -5,7 +5,7 @@
 
 """From a raw samples directory to the report: build() computes report.json's content (exact
 percentiles, SLO verdicts, server-side metrics, clusterloader2's and e2e.test's results);
-markdown() renders the seed-002 tables: one row per percentile (p10, p50, p90, p99), one column
+markdown() renders the percentile tables: one row per percentile (p10, p50, p90, p99), one column
 per load level, then the sections of clusterloader2 and e2e.test.
 
 Those two sections are built once as blocks (headings, paragraphs, lists, tables), which
@@ -225,7 +225,7 @@ def checks_for(report, slo_name, subject):
 
 
 def percentile_table(report, by_level, checks):
-    """The seed-002 table: rows p10/p50/p90/p99 (+ samples, SLO), columns the load levels."""
+    """The percentile table: rows p10/p50/p90/p99 (+ samples, SLO), columns the load levels."""
     levels = report['levels']
     lines = ['| | ' + ' | '.join(level_header(level) for level in levels) + ' |',
              '|---|' + '---|' * len(levels)]

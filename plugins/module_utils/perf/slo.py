@@ -6,7 +6,7 @@
 """Service level objectives and their verdicts.
 
 The defaults are the Kubernetes scalability SLOs (sig-scalability/slos/slos.md) and the node
-startup objective of the seed-002 test design:
+startup objective of the density test:
 
 - pod startup (creation timestamp to all containers running, observed by watch): p99 <= 5 s;
 - API calls: p99 <= 1 s for calls on a single object (GET, POST, PUT, PATCH, DELETE) and for

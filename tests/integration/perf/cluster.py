@@ -366,7 +366,6 @@ def playbook_vars(perf_cluster, results_dir, **overrides):
         'perf_profiles': True,
         'perf_profile_seconds': 3,
         'perf_cleanup_timeout': 180,
-        'perf_clock_hosts': ['localhost'],
         'perf_fail_on_slo': False,
     }
     values.update(overrides)

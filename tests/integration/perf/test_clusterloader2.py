@@ -57,7 +57,7 @@ def stopped_early(run_playbook, tmp_path):
     def run(**overrides):
         variables = {'perf_kubeconfig': str(kubeconfig), 'perf_results_dir': str(results), 'perf_nodes': 1,
                      'perf_clusterloader2_master_ip': '127.0.0.1',
-                     'perf_clock_hosts': ['localhost'], 'perf_clusterloader2_enabled': False, 'perf_e2e_enabled': False}
+                     'perf_clusterloader2_enabled': False, 'perf_e2e_enabled': False}
         variables.update(overrides)
         rc, output = run_playbook(variables, timeout=900)
         assert rc != 0, output[-3000:]
