@@ -66,7 +66,9 @@ case ${KUBEMARK_BENCH_MODE:-systemd} in
     ;;
   *) echo "KUBEMARK_BENCH_MODE must be systemd or pods" >&2; exit 2 ;;
 esac
-kubectl=$KUBEMARK_CACHE_DIR/kubernetes/v1.33.13/bin/kubectl
+# The collection's default version (roles/kubemark/defaults).
+version=$(sed -n 's/^kubemark_kubernetes_version: *//p' roles/kubemark/defaults/main.yml)
+kubectl=$KUBEMARK_CACHE_DIR/kubernetes/$version/bin/kubectl
 
 run() {  # run LOGNAME ANSIBLE-PLAYBOOK-ARGS...: prints elapsed seconds; output in $log.LOGNAME
   local name=$1 start end

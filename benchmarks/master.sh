@@ -10,7 +10,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../hack/bootstrap.sh"
 cd "$KUBEMARK_REPO"
 inventory=molecule/master/inventory
 log=$(mktemp -d)/master
-version=v1.33.13
+# The collection's default version (roles/kubemark/defaults).
+version=$(sed -n 's/^kubemark_kubernetes_version: *//p' roles/kubemark/defaults/main.yml)
 kubectl=$KUBEMARK_CACHE_DIR/kubernetes/$version/bin/kubectl
 kubeconfig=/var/lib/kubemark/molecule-master/state/admin.kubeconfig
 

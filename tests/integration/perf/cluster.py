@@ -6,8 +6,8 @@
 """A real Kubernetes cluster of plain processes on 127.0.0.1, for the perf suite's tests.
 
 etcd, kube-apiserver, kube-controller-manager, kube-scheduler and N hollow kubelets
-(kubemark --morph=kubelet, in-process fake runtime) run from the cached binaries of
-~/.cache/kubemark/kubernetes/VERSION/bin, all state in one temporary directory. The PKI is made by
+(kubemark --morph=kubelet, in-process fake runtime) run from the binaries the image role
+built for VERSION (its artifacts manifest), all state in one temporary directory. The PKI is made by
 the collection's own module_utils/pki.py; hollow kubelets authenticate with per-node tokens
 (system:node:NAME, group system:nodes) from a token file, the admin, controller-manager and
 scheduler with client certificates. kube-controller-manager and kube-scheduler serve certificates
@@ -48,7 +48,21 @@ def _default_version():
 
 
 VERSION = os.environ.get('KUBEMARK_PERF_K8S_VERSION') or _default_version()
-BIN_DIR = os.environ.get('KUBEMARK_PERF_BIN_DIR', os.path.expanduser('~/.cache/kubemark/kubernetes/%s/bin' % VERSION))
+# The image role's artifacts manifest of VERSION names every binary it built (etcd has its own
+# cache); KUBEMARK_PERF_BIN_DIR, a directory holding them all, replaces it.
+BIN_DIR = os.environ.get('KUBEMARK_PERF_BIN_DIR', '')
+ARTIFACTS_MANIFEST = os.path.expanduser('~/.cache/kubemark/kubernetes/%s/artifacts.json' % VERSION)
+
+
+def binary(name):
+    """Path of a built binary: in KUBEMARK_PERF_BIN_DIR, else where the artifacts manifest says ('' if nowhere)."""
+    if BIN_DIR:
+        return os.path.join(BIN_DIR, name)
+    try:
+        with open(ARTIFACTS_MANIFEST) as handle:
+            return json.load(handle).get('binaries', {}).get(name, '')
+    except (OSError, ValueError):
+        return ''
 HOST = '127.0.0.1'
 ETCD_CLIENT_PORT = 23379
 ETCD_PEER_PORT = 23380
@@ -164,9 +178,10 @@ class ProcessCluster(object):
 
     # ---------------------------------------------------------------- setup
     def check(self):
-        missing = [name for name in BINARIES if not os.access(os.path.join(BIN_DIR, name), os.X_OK)]
+        missing = [name for name in BINARIES if not os.access(binary(name), os.X_OK)]
         if missing:
-            raise ClusterError('binaries missing in %s: %s (the image role builds and caches them)' % (BIN_DIR, ', '.join(missing)))
+            raise ClusterError('binaries missing from %s: %s (the image role builds and caches them)'
+                               % (BIN_DIR or ARTIFACTS_MANIFEST, ', '.join(missing)))
         ports = [ETCD_CLIENT_PORT, ETCD_PEER_PORT, APISERVER_PORT, CONTROLLER_MANAGER_PORT, SCHEDULER_PORT]
         ports += [KUBELET_PORT_BASE + i for i in range(self.nodes)]
         busy = [port for port in ports if not port_free(port)]
@@ -262,7 +277,7 @@ class ProcessCluster(object):
         self.pki()
         pki = self.pki_dir
         self.spawn('etcd', [
-            os.path.join(BIN_DIR, 'etcd'), '--name', 'perf', '--data-dir', os.path.join(self.dir, 'etcd'),
+            binary('etcd'), '--name', 'perf', '--data-dir', os.path.join(self.dir, 'etcd'),
             '--listen-client-urls', 'http://%s:%d' % (HOST, ETCD_CLIENT_PORT),
             '--advertise-client-urls', 'http://%s:%d' % (HOST, ETCD_CLIENT_PORT),
             '--listen-peer-urls', 'http://%s:%d' % (HOST, ETCD_PEER_PORT),
@@ -272,7 +287,7 @@ class ProcessCluster(object):
         self.wait('etcd', lambda: urllib.request.urlopen('http://%s:%d/health' % (HOST, ETCD_CLIENT_PORT), timeout=2).status == 200,
                   60, ['etcd'])
         self.spawn('kube-apiserver', [
-            os.path.join(BIN_DIR, 'kube-apiserver'),
+            binary('kube-apiserver'),
             '--etcd-servers', 'http://%s:%d' % (HOST, ETCD_CLIENT_PORT),
             '--bind-address', HOST, '--advertise-address', HOST, '--secure-port', str(APISERVER_PORT),
             '--tls-cert-file', os.path.join(pki, 'apiserver.crt'), '--tls-private-key-file', os.path.join(pki, 'apiserver.key'),
@@ -293,7 +308,7 @@ class ProcessCluster(object):
             '--max-requests-inflight', '800', '--max-mutating-requests-inflight', '400', '--v', '1'])
         self.wait('kube-apiserver /readyz', lambda: self.admin_get('/readyz') == b'ok', 120, ['etcd', 'kube-apiserver'])
         self.spawn('kube-controller-manager', [
-            os.path.join(BIN_DIR, 'kube-controller-manager'), '--kubeconfig', self.cm_kubeconfig,
+            binary('kube-controller-manager'), '--kubeconfig', self.cm_kubeconfig,
             '--authentication-kubeconfig', self.cm_kubeconfig, '--authorization-kubeconfig', self.cm_kubeconfig,
             '--bind-address', HOST, '--secure-port', str(CONTROLLER_MANAGER_PORT), '--leader-elect=false',
             '--service-account-private-key-file', os.path.join(pki, 'sa.key'), '--root-ca-file', self.ca,
@@ -302,7 +317,7 @@ class ProcessCluster(object):
             '--tls-cert-file', os.path.join(pki, 'kube-controller-manager-serving.crt'),
             '--tls-private-key-file', os.path.join(pki, 'kube-controller-manager-serving.key'), '--v', '1'])
         self.spawn('kube-scheduler', [
-            os.path.join(BIN_DIR, 'kube-scheduler'), '--kubeconfig', self.scheduler_kubeconfig,
+            binary('kube-scheduler'), '--kubeconfig', self.scheduler_kubeconfig,
             '--authentication-kubeconfig', self.scheduler_kubeconfig, '--authorization-kubeconfig', self.scheduler_kubeconfig,
             '--bind-address', HOST, '--secure-port', str(SCHEDULER_PORT), '--leader-elect=false',
             '--tls-cert-file', os.path.join(pki, 'kube-scheduler-serving.crt'),
@@ -312,7 +327,7 @@ class ProcessCluster(object):
             os.makedirs(root)
             kubeconfig = _kubeconfig(os.path.join(root, 'kubeconfig'), self.server, self.ca, token=self.node_tokens[name], user=name)
             self.spawn(name, [
-                os.path.join(BIN_DIR, 'kubemark'), '--morph=kubelet', '--name', name, '--kubeconfig', kubeconfig,
+                binary('kubemark'), '--morph=kubelet', '--name', name, '--kubeconfig', kubeconfig,
                 '--kubelet-port', str(KUBELET_PORT_BASE + index), '--kubelet-read-only-port', '0',
                 '--use-host-image-service=false', '--max-pods', '110', '--v', '0'], env={'TMPDIR': root})
         self.wait('%d Ready hollow nodes' % self.nodes, lambda: self.ready_nodes() >= self.nodes, node_timeout,
