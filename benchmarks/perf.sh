@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The performance suite on this machine, in one command: a real cluster of processes on 127.0.0.1
 # (etcd, kube-apiserver, kube-controller-manager, kube-scheduler and N hollow kubelets from the
-# cached binaries of ~/.cache/kubemark/kubernetes/<version>/bin), then playbooks/perf.yml against
-# it with the density design (30 pods per node, levels 10/25/50/90/100 %), clusterloader2's
-# density test next to it, and the report. Prints the percentile tables and how long it all took.
+# binaries the image role built, tests/integration/perf/cluster.py), then playbooks/perf.yml against
+# it with the density design (30 pods per node, levels 10/25/50/90/100 %) and the report. Prints
+# the percentile tables and how long it all took. clusterloader2 (which reads the master over SSH)
+# and e2e.test (which needs machines) run on a machine cluster: benchmarks/local.sh.
 #
 #   benchmarks/perf.sh [NODES]           default: 50 hollow nodes
 #
 # Environment:
-#   KUBEMARK_BENCH_CL2=0     leave clusterloader2 out
 #   KUBEMARK_BENCH_OUT=DIR   keep the run (raw samples and report) there (default: a temporary directory, kept)
 #   KUBEMARK_BENCH_EXTRA     extra ansible-playbook arguments, e.g. '-e {"perf_api_probes":100}'
 # Uses the perf test ports (127.0.0.1:23xxx): do not run it together with tests/integration/perf.
@@ -55,9 +55,8 @@ cluster_up=$(date +%s)
 facts=$(cat "$work/ready.json")
 kubeconfig=$(python -c 'import json,sys; print(json.loads(sys.argv[1])["kubeconfig"])' "$facts")
 scheduler=$(python -c 'import json,sys; print(json.loads(sys.argv[1])["scheduler_metrics_url"])' "$facts")
-cl2=$([ "${KUBEMARK_BENCH_CL2:-1}" = 0 ] && echo false || echo true)
-extra_vars=$(printf '{"perf_kubeconfig":"%s","perf_scheduler_metrics_url":"%s","perf_results_dir":"%s","perf_nodes":%d,"perf_fail_on_slo":false,"perf_clusterloader2_enabled":%s,"perf_run_id":"bench-%s"}' \
-  "$kubeconfig" "$scheduler" "$out" "$nodes" "$cl2" "$(date -u +%Y%m%dt%H%M%Sz)")
+extra_vars=$(printf '{"perf_kubeconfig":"%s","perf_scheduler_metrics_url":"%s","perf_results_dir":"%s","perf_nodes":%d,"perf_fail_on_slo":false,"perf_clusterloader2_enabled":false,"perf_e2e_enabled":false,"perf_run_id":"bench-%s"}' \
+  "$kubeconfig" "$scheduler" "$out" "$nodes" "$(date -u +%Y%m%dt%H%M%Sz)")
 printf 'localhost ansible_connection=local ansible_python_interpreter=%s\n' "$(command -v python)" >"$work/hosts"
 rc=0
 # shellcheck disable=SC2086 # KUBEMARK_BENCH_EXTRA is a list of arguments on purpose

@@ -382,6 +382,10 @@ def playbook_vars(perf_cluster, results_dir, **overrides):
         'perf_profile_seconds': 3,
         'perf_cleanup_timeout': 180,
         'perf_fail_on_slo': False,
+        # clusterloader2 reads the master over SSH and e2e.test needs a cluster of real nodes:
+        # neither applies to a cluster of processes (the e2e stage runs both on machines).
+        'perf_clusterloader2_enabled': False,
+        'perf_e2e_enabled': False,
     }
     values.update(overrides)
     return values
