@@ -213,7 +213,8 @@ run_stage() {
       # The first failures with what follows them (a molecule log runs to thousands of lines and
       # its tail is the destroy step), then the end of the log.
       # (A scenario's first destroy meets machines that are not there: those are not failures.)
-      grep -a -n -A 40 -m 3 -P 'FAILED! =>|\[ERROR\]: Task failed: (?!Data could not be sent)|^E   ' "$out" | head -n 150
+      # ansible-test says ERROR:, pytest E, the e2e script FAIL.
+      grep -a -n -A 40 -m 3 -P 'FAILED! =>|\[ERROR\]: Task failed: (?!Data could not be sent)|^E   |^ERROR: |^FAIL ' "$out" | head -n 150
       echo '...'
       tail -n 80 "$out"
       kubemark_log "stage $stage FAILED after $(( $(date +%s) - start ))s"

@@ -63,6 +63,8 @@ def binary(name):
             return json.load(handle).get('binaries', {}).get(name, '')
     except (OSError, ValueError):
         return ''
+
+
 HOST = '127.0.0.1'
 ETCD_CLIENT_PORT = 23379
 ETCD_PEER_PORT = 23380
