@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# kwok figures on the molecule/kwok inventory (one machine: the master, which is also the hollow
+# host running the kwok controller; its own network 10.193.0.0/24):
+#   - for each N: seconds of playbooks/scale.yml to N kwok nodes, and seconds from the play's start
+#     until the API server lists N Ready kwok nodes (polled every second);
+#   - PODS pods of one Deployment on the kwok nodes: seconds until all are Running (polled every
+#     second), then the Deployment is deleted;
+#   - kube-apiserver's and etcd's resident memory on the master after each step.
+# Machines, registry, images, kwok and master are created when the cluster does not answer, and
+# removed at the end unless KEEP=1.
+# Usage: bash benchmarks/kwok.sh [N...]   (as root; default N = 1000 5000; PODS=10000, 0 to skip)
+set -euo pipefail
+export KUBEMARK_REQUIREMENTS=requirements.txt
+# shellcheck source=hack/bootstrap.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../hack/bootstrap.sh"
+cd "$KUBEMARK_REPO"
+log=$(mktemp -d)/kwok
+counts=("$@")
+[ "${#counts[@]}" -gt 0 ] || counts=(1000 5000)
+pods=${PODS:-10000}
+inventory=molecule/kwok/inventory
+machines_dir=/var/lib/kubemark/molecule-kwok/machines
+master=10.193.0.10
+kubeconfig=/var/lib/kubemark/molecule-kwok/cluster/admin.kubeconfig
+ssh_opts=(-o "UserKnownHostsFile=$machines_dir/ssh/known_hosts" -i "$machines_dir/ssh/id_ed25519")
+# The collection's default version (roles/kubemark/defaults).
+version=$(sed -n 's/^kubemark_kubernetes_version: *//p' roles/kubemark/defaults/main.yml)
+kubectl=("$KUBEMARK_CACHE_DIR/kubernetes/$version/bin/kubectl" --kubeconfig "$kubeconfig")
+
+run() {  # run LOGNAME ANSIBLE-PLAYBOOK-ARGS...: prints elapsed seconds; output in $log.LOGNAME
+  local name=$1 start end
+  shift
+  start=$(date +%s.%N)
+  ansible-playbook -i "$inventory" "$@" >"$log.$name" 2>&1 || { tail -n 60 "$log.$name" >&2; exit 1; }
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc
+}
+ready_kwok_nodes() {
+  "${kubectl[@]}" get nodes -l hollow-nodes.kubemark.io/backend=kwok --no-headers 2>/dev/null | awk '$2 == "Ready"' | wc -l
+}
+watch_until() {  # watch_until START COMMAND TARGET: seconds from START until COMMAND prints >= TARGET
+  local start=$1 target=$3
+  while [ "$($2)" -lt "$target" ]; do sleep 1; done
+  echo "$(date +%s.%N) - $start" | bc
+}
+control_plane_memory() {  # RSS of kube-apiserver and etcd on the master, in MiB
+  # shellcheck disable=SC2016  # expanded on the master
+  ssh "${ssh_opts[@]}" "root@$master" 'for name in kube-apiserver etcd; do
+      kib=$(ps -C "$name" -o rss= | awk "{s += \$1} END {print s + 0}")
+      printf "%s %d MiB; " "$name" $((kib / 1024)); done'
+}
+
+if ! "${kubectl[@]}" get --raw /readyz >/dev/null 2>&1; then
+  echo "creating machine, registry, images and master: $(run create molecule/kwok/create.yml)s"
+fi
+
+for n in "${counts[@]}"; do
+  start=$(date +%s.%N)
+  watch_until "$start" ready_kwok_nodes "$n" >"$log.ready-$n" &
+  watcher=$!
+  seconds=$(run "up-$n" playbooks/scale.yml -e "kubemark_hollow_node_count=$n")
+  wait "$watcher"
+  echo "N=$n: $n kwok nodes Ready $(cat "$log.ready-$n")s after the play started; play ${seconds}s;" \
+    "$(control_plane_memory)"
+done
+
+if [ "$pods" -gt 0 ]; then
+  running_pods() {
+    "${kubectl[@]}" get pods -n default -l app=bench-kwok --field-selector=status.phase=Running --no-headers 2>/dev/null | wc -l
+  }
+  start=$(date +%s.%N)
+  "${kubectl[@]}" apply -f - >/dev/null <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: bench-kwok, namespace: default}
+spec:
+  replicas: $pods
+  selector: {matchLabels: {app: bench-kwok}}
+  template:
+    metadata: {labels: {app: bench-kwok}}
+    spec:
+      nodeSelector: {hollow-nodes.kubemark.io/backend: kwok}
+      containers: [{name: pause, image: registry.k8s.io/pause:3.10}]
+EOF
+  echo "$pods pods of one Deployment Running on ${counts[-1]} kwok nodes: $(watch_until "$start" running_pods "$pods")s;" \
+    "$(control_plane_memory)"
+  "${kubectl[@]}" delete deployment -n default bench-kwok --wait=false >/dev/null
+fi
+
+again=$(run again playbooks/scale.yml -e "kubemark_hollow_node_count=${counts[-1]}")
+echo "idempotent re-run at N=${counts[-1]}: ${again}s, changed=$(grep -Eo 'changed=[0-9]+' "$log.again" | cut -d= -f2 | paste -sd+ | bc)"
+echo "teardown of ${counts[-1]} kwok nodes: $(run teardown playbooks/hollow_nodes_teardown.yml)s"
+if [ "${KEEP:-0}" != 1 ]; then
+  run destroy molecule/kwok/destroy.yml >/dev/null
+fi
