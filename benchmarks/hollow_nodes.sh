@@ -24,12 +24,8 @@
 # Usage: bash benchmarks/hollow_nodes.sh [N...]   (as root; default N = 10 25; one line per figure)
 # STABLE_SECONDS=600 (default 0: skipped) watches the Ready count at the largest N for that long
 # (every 30 s) and prints the lowest count seen and the memory at the end.
-set -euo pipefail
-export KUBEMARK_REQUIREMENTS=requirements.txt
-# shellcheck source=hack/bootstrap.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../hack/bootstrap.sh"
-cd "$KUBEMARK_REPO"
-log=$(mktemp -d)/hollow
+# shellcheck source=benchmarks/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 counts=("$@")
 [ "${#counts[@]}" -gt 0 ] || counts=(10 25)
 case ${KUBEMARK_BENCH_INVENTORY:-molecule} in
@@ -66,19 +62,8 @@ case ${KUBEMARK_BENCH_MODE:-systemd} in
     ;;
   *) echo "KUBEMARK_BENCH_MODE must be systemd or pods" >&2; exit 2 ;;
 esac
-# The collection's default version (roles/kubemark/defaults).
-version=$(sed -n 's/^kubemark_kubernetes_version: *//p' roles/kubemark/defaults/main.yml)
-kubectl=$KUBEMARK_CACHE_DIR/kubernetes/$version/bin/kubectl
-
-run() {  # run LOGNAME ANSIBLE-PLAYBOOK-ARGS...: prints elapsed seconds; output in $log.LOGNAME
-  local name=$1 start end
-  shift
-  start=$(date +%s.%N)
-  ansible-playbook -i "$inventory" "${mode_args[@]}" "$@" >"$log.$name" 2>&1 || { cat "$log.$name" >&2; exit 1; }
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc
-}
-changed_total() { grep -Eo 'changed=[0-9]+' "$1" | cut -d= -f2 | paste -sd+ | bc; }
+kubectl=$KUBEMARK_CACHE_DIR/kubernetes/$(bench_default_version)/bin/kubectl
+bench_args=("${mode_args[@]}")
 mem_mib() {  # mem_mib MORPH: "RSS USS" in MiB of the hollow kubelets or proxies (--morph=MORPH) on all hosts
   # RSS counts the pages of the kubemark binary that every process maps and shares; USS (private
   # clean + dirty pages) is what one more hollow node costs.
@@ -105,12 +90,12 @@ memory() {  # memory N: one line of RSS and USS, in all and per hollow node
 }
 
 if ! "$kubectl" --kubeconfig "$kubeconfig" get --raw /readyz >/dev/null 2>&1; then
-  echo "creating machines, registry and master: $(run create "${create[@]}")s"
+  echo "creating machines, registry and master: $(bench_run create "${create[@]}")s"
 fi
 
 for n in "${counts[@]}"; do
-  seconds=$(run "up-$n" playbooks/scale.yml -e "kubemark_hollow_node_count=$n" -e hollow_nodes_wait_poll=2)
-  startup=$(grep -Eo 'p50 [0-9.]+ s, *p90 [0-9.]+ s, *p99 [0-9.]+ s' "$log.up-$n" | tail -1)
+  seconds=$(bench_run "up-$n" playbooks/scale.yml -e "kubemark_hollow_node_count=$n" -e hollow_nodes_wait_poll=2)
+  startup=$(grep -Eo 'p50 [0-9.]+ s, *p90 [0-9.]+ s, *p99 [0-9.]+ s' "$bench_log_dir/up-$n" | tail -1)
   echo "N=$n: playbook to $n Ready ${seconds}s; startup $startup; $(memory "$n")"
 done
 
@@ -127,10 +112,10 @@ if [ "${STABLE_SECONDS:-0}" -gt 0 ]; then
   echo "N=$n for ${STABLE_SECONDS}s: lowest Ready count $lowest of $n (polled every 30 s); after it $(memory "$n")"
 fi
 
-again=$(run again playbooks/scale.yml -e "kubemark_hollow_node_count=${counts[-1]}")
-echo "idempotent re-run at N=${counts[-1]}: ${again}s, changed=$(changed_total "$log.again")"
+again=$(bench_run again playbooks/scale.yml -e "kubemark_hollow_node_count=${counts[-1]}")
+echo "idempotent re-run at N=${counts[-1]}: ${again}s, changed=$(changed_total "$bench_log_dir/again")"
 
-echo "teardown of ${counts[-1]} nodes: $(run teardown playbooks/hollow_nodes_teardown.yml)s"
+echo "teardown of ${counts[-1]} nodes: $(bench_run teardown playbooks/hollow_nodes_teardown.yml)s"
 if [ "${KEEP:-0}" != 1 ]; then
-  run destroy "${destroy[@]}" >/dev/null
+  bench_run destroy "${destroy[@]}" >/dev/null
 fi

@@ -9,12 +9,8 @@
 # Machines, registry, images, kwok and master are created when the cluster does not answer, and
 # removed at the end unless KEEP=1.
 # Usage: bash benchmarks/kwok.sh [N...]   (as root; default N = 1000 5000; PODS=10000, 0 to skip)
-set -euo pipefail
-export KUBEMARK_REQUIREMENTS=requirements.txt
-# shellcheck source=hack/bootstrap.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../hack/bootstrap.sh"
-cd "$KUBEMARK_REPO"
-log=$(mktemp -d)/kwok
+# shellcheck source=benchmarks/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 counts=("$@")
 [ "${#counts[@]}" -gt 0 ] || counts=(1000 5000)
 pods=${PODS:-10000}
@@ -23,18 +19,7 @@ machines_dir=/var/lib/kubemark/molecule-kwok/machines
 master=10.193.0.10
 kubeconfig=/var/lib/kubemark/molecule-kwok/cluster/admin.kubeconfig
 ssh_opts=(-o "UserKnownHostsFile=$machines_dir/ssh/known_hosts" -i "$machines_dir/ssh/id_ed25519")
-# The collection's default version (roles/kubemark/defaults).
-version=$(sed -n 's/^kubemark_kubernetes_version: *//p' roles/kubemark/defaults/main.yml)
-kubectl=("$KUBEMARK_CACHE_DIR/kubernetes/$version/bin/kubectl" --kubeconfig "$kubeconfig")
-
-run() {  # run LOGNAME ANSIBLE-PLAYBOOK-ARGS...: prints elapsed seconds; output in $log.LOGNAME
-  local name=$1 start end
-  shift
-  start=$(date +%s.%N)
-  ansible-playbook -i "$inventory" "$@" >"$log.$name" 2>&1 || { tail -n 60 "$log.$name" >&2; exit 1; }
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc
-}
+kubectl=("$KUBEMARK_CACHE_DIR/kubernetes/$(bench_default_version)/bin/kubectl" --kubeconfig "$kubeconfig")
 ready_kwok_nodes() {
   "${kubectl[@]}" get nodes -l hollow-nodes.kubemark.io/backend=kwok --no-headers 2>/dev/null | awk '$2 == "Ready"' | wc -l
 }
@@ -51,16 +36,16 @@ control_plane_memory() {  # RSS of kube-apiserver and etcd on the master, in MiB
 }
 
 if ! "${kubectl[@]}" get --raw /readyz >/dev/null 2>&1; then
-  echo "creating machine, registry, images and master: $(run create molecule/kwok/create.yml)s"
+  echo "creating machine, registry, images and master: $(bench_run create molecule/kwok/create.yml)s"
 fi
 
 for n in "${counts[@]}"; do
   start=$(date +%s.%N)
-  watch_until "$start" ready_kwok_nodes "$n" >"$log.ready-$n" &
+  watch_until "$start" ready_kwok_nodes "$n" >"$bench_log_dir/ready-$n" &
   watcher=$!
-  seconds=$(run "up-$n" playbooks/scale.yml -e "kubemark_hollow_node_count=$n")
+  seconds=$(bench_run "up-$n" playbooks/scale.yml -e "kubemark_hollow_node_count=$n")
   wait "$watcher"
-  echo "N=$n: $n kwok nodes Ready $(cat "$log.ready-$n")s after the play started; play ${seconds}s;" \
+  echo "N=$n: $n kwok nodes Ready $(cat "$bench_log_dir/ready-$n")s after the play started; play ${seconds}s;" \
     "$(control_plane_memory)"
 done
 
@@ -87,9 +72,9 @@ EOF
   "${kubectl[@]}" delete deployment -n default bench-kwok --wait=false >/dev/null
 fi
 
-again=$(run again playbooks/scale.yml -e "kubemark_hollow_node_count=${counts[-1]}")
-echo "idempotent re-run at N=${counts[-1]}: ${again}s, changed=$(grep -Eo 'changed=[0-9]+' "$log.again" | cut -d= -f2 | paste -sd+ | bc)"
-echo "teardown of ${counts[-1]} kwok nodes: $(run teardown playbooks/hollow_nodes_teardown.yml)s"
+again=$(bench_run again playbooks/scale.yml -e "kubemark_hollow_node_count=${counts[-1]}")
+echo "idempotent re-run at N=${counts[-1]}: ${again}s, changed=$(changed_total "$bench_log_dir/again")"
+echo "teardown of ${counts[-1]} kwok nodes: $(bench_run teardown playbooks/hollow_nodes_teardown.yml)s"
 if [ "${KEEP:-0}" != 1 ]; then
-  run destroy molecule/kwok/destroy.yml >/dev/null
+  bench_run destroy molecule/kwok/destroy.yml >/dev/null
 fi

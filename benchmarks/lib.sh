@@ -1,0 +1,30 @@
+# shellcheck shell=bash
+# What every benchmark shares: the collection's environment (hack/bootstrap.sh: the venv, the
+# cache directory), the repository as working directory, a log directory, and how a playbook run
+# is timed. Sourced by the scripts beside it, as root.
+set -euo pipefail
+export KUBEMARK_REQUIREMENTS=requirements.txt
+# shellcheck source=hack/bootstrap.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../hack/bootstrap.sh"
+cd "$KUBEMARK_REPO"
+bench_log_dir=$(mktemp -d)
+# Extra ansible-playbook arguments of every timed run (a script's mode, for example).
+bench_args=()
+
+# bench_run LOGNAME ANSIBLE-PLAYBOOK-ARGS...: runs ansible-playbook on $inventory and prints the
+# elapsed seconds; the output goes to $bench_log_dir/LOGNAME, and its end to stderr on failure.
+bench_run() {
+  local name=$1 start end
+  shift
+  start=$(date +%s.%N)
+  ansible-playbook -i "${inventory:?a benchmark sets its inventory}" "${bench_args[@]}" "$@" >"$bench_log_dir/$name" 2>&1 ||
+    { tail -n 80 "$bench_log_dir/$name" >&2; exit 1; }
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc
+}
+
+# changed_total LOGFILE: the sum of the changed counts of a play recap.
+changed_total() { grep -Eo 'changed=[0-9]+' "$1" | cut -d= -f2 | paste -sd+ | bc; }
+
+# The collection's default Kubernetes version (roles/kubemark/defaults).
+bench_default_version() { sed -n 's/^kubemark_kubernetes_version: *//p' roles/kubemark/defaults/main.yml; }
