@@ -216,6 +216,17 @@ run_stage() {
       # ansible-test says ERROR:, pytest E, the e2e script FAIL.
       grep -a -n -A 40 -m 3 -P 'FAILED! =>|\[ERROR\]: Task failed: (?!Data could not be sent)|^E   |^ERROR: |^FAIL ' "$out" | head -n 150
       echo '...'
+      # Those may be failures a test provokes and rescues: the one that ended a playbook is the
+      # last before the first recap with failed hosts.
+      recap=$(grep -a -n -m 1 -E 'unreachable=[0-9]+ +failed=[1-9]' "$out" | cut -d: -f1)
+      if [ -n "$recap" ]; then
+        fatal=$(head -n "$recap" "$out" | grep -a -n -E 'FAILED! =>|\[ERROR\]: Task failed' | tail -n 1 | cut -d: -f1)
+        if [ -n "$fatal" ]; then
+          echo "... the failure that ended a playbook (line $fatal):"
+          sed -n "$((fatal > 30 ? fatal - 30 : 1)),$((fatal + 30))p" "$out"
+          echo '...'
+        fi
+      fi
       tail -n 80 "$out"
       kubemark_log "stage $stage FAILED after $(( $(date +%s) - start ))s"
       echo "$stage" >>"$results_dir/failed"
