@@ -4,8 +4,8 @@
 # stage shares, built once (the default version's binaries, images, e2e.test, kwok and CRI-O);
 # then two lanes at the same time, each on machines and networks of its own:
 #   lane 1: integration (the perf suite on a cluster of processes), inventories, e2e (the README's
-#           first command with clusterloader2 and e2e.test);
-#   lane 2: the molecule scenarios, one after the other.
+#           first command with clusterloader2 and e2e.test), the molecule scenario image_sources;
+#   lane 2: the other molecule scenarios, one after the other.
 # Installs what it needs. Stages can be chosen:
 #   hack/test.sh lint build sanity units artifacts integration inventories e2e molecule molecule:kwok lanes
 # (default: lint build sanity units lanes; lanes builds the artifacts first). Each stage's output is printed whole when it
@@ -184,8 +184,11 @@ if [ -z "${KUBEMARK_PERF_TESTS_MIRROR:-}" ]; then
 fi
 export KUBEMARK_PERF_TESTS_MIRROR=${KUBEMARK_PERF_TESTS_MIRROR:-}
 
-lane1=(integration inventories e2e)
-lane2=(molecule:master molecule:hollow_nodes molecule:kwok molecule:crio molecule:image molecule:image_sources molecule:default)
+# Two lanes of about the same length. The scenarios of lane 2 run one at a time: image and default
+# share molecule/shared's network and machines. image_sources shares nothing with any of them (the
+# control host only, its own caches, registry and ports) and its cold git build is long: lane 1.
+lane1=(integration inventories e2e molecule:image_sources)
+lane2=(molecule:master molecule:hollow_nodes molecule:kwok molecule:crio molecule:image molecule:default)
 
 results_dir=$(mktemp -d)
 trap 'rm -rf "$results_dir"' EXIT
