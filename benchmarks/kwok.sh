@@ -43,6 +43,8 @@ for n in "${counts[@]}"; do
   start=$(date +%s.%N)
   watch_until "$start" ready_kwok_nodes "$n" >"$bench_log_dir/ready-$n" &
   watcher=$!
+  # A failed play ends the script: the watcher goes with it.
+  trap 'kill "$watcher" 2>/dev/null' EXIT
   seconds=$(bench_run "up-$n" playbooks/scale.yml -e "kubemark_hollow_node_count=$n")
   wait "$watcher"
   echo "N=$n: $n kwok nodes Ready $(cat "$bench_log_dir/ready-$n")s after the play started; play ${seconds}s;" \
