@@ -51,6 +51,18 @@ options:
     elements: str
     choices: [json, md, html]
     default: [json, md, html]
+  compare_dirs:
+    description:
+      - Samples directories of other runs to set beside this one in a section of the report (C(fidelity) in report.json),
+        typically the same density test at the same size on another backend of fake nodes (kubemark's hollow kubelets
+        against kwok's nodes).
+      - "Per run: its backends (from the nodes' C(hollow-nodes.kubemark.io/backend) label), pod startup and client-side API
+        call percentiles at the busiest level, the API server's requests per node and minute by verb and resource, its CPU
+        and memory, the watches open and the objects stored at the end, and etcd's CPU and memory when the perf role
+        scraped them (C(metrics/etcd.json)); with two runs, each figure of this run divided by the other's."
+    type: list
+    elements: path
+    default: []
   slo:
     description:
       - SLO settings that replace the defaults.
@@ -208,6 +220,11 @@ e2e_counts:
   returned: success
   type: dict
   sample: {"passed": 96, "failed": 0, "skipped": 0, "not_selected": 3110, "other": 0}
+fidelity:
+  description: The comparison with the runs of O(compare_dirs) (see report.json's C(fidelity)); null without them.
+  returned: success
+  type: dict
+  sample: {"runs": [{"run_id": "fidelity-kwok-100", "backend": "100 kwok"}, {"run_id": "fidelity-kubemark-100"}]}
 e2e_failures:
   description: Failed e2e tests, each with the first line of its failure message.
   returned: success
@@ -240,13 +257,14 @@ def main():
             dest=dict(type='path'),
             formats=dict(type='list', elements='str', choices=['json', 'md', 'html'], default=['json', 'md', 'html']),
             slo=dict(type='dict', options=slo_options),
+            compare_dirs=dict(type='list', elements='path', default=[]),
         ),
         supports_check_mode=True,
     )
     directory = module.params['samples_dir']
     dest = module.params['dest'] or directory
     try:
-        data = report.build(directory, module.params['slo'])
+        data = report.build(directory, module.params['slo'], module.params['compare_dirs'])
     except (samples.SamplesError, ValueError) as error:
         module.fail_json(msg=str(error))
     contents = {}
@@ -271,7 +289,7 @@ def main():
         clusterloader2_status=data['clusterloader2']['status'], clusterloader2_reason=data['clusterloader2'].get('reason') or '',
         clusterloader2_configs=data['suites']['clusterloader2']['configs'],
         e2e_status=data['e2e']['status'], e2e_reason=data['e2e'].get('reason') or '', e2e_counts=data['e2e'].get('counts'),
-        e2e_failures=data['e2e'].get('failures') or [])
+        e2e_failures=data['e2e'].get('failures') or [], fidelity=data['fidelity'])
 
 
 if __name__ == '__main__':

@@ -35,6 +35,7 @@ from ansible_collections.kubemark.kubemark.plugins.module_utils._files import wr
 from ansible_collections.kubemark.kubemark.plugins.module_utils._kube import STREAM_ERRORS, ApiError
 from ansible_collections.kubemark.kubemark.plugins.module_utils._stats import parse_time
 from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import samples
+from ansible_collections.kubemark.kubemark.plugins.module_utils.perf.fidelity import BACKEND_LABEL
 
 
 def component_tls(params, configuration):
@@ -168,6 +169,7 @@ def node_record(node):
         'ready': ready,
         'is_ready': is_ready,
         'schedulable': not spec.get('unschedulable') and not no_schedule,
+        'backend': (metadata.get('labels') or {}).get(BACKEND_LABEL),
     }
 
 
@@ -384,6 +386,12 @@ class DensityTest(object):
             'ready_nodes': len(ready),
         }
         self.meta['parameters']['nodes'] = asked
+        # Which fake nodes carry the run (the hollow_nodes role labels each with its backend); the
+        # report names them, and a comparison between backends needs them.
+        backends = {}
+        for node in ready:
+            backends[node['backend'] or 'unlabelled'] = backends.get(node['backend'] or 'unlabelled', 0) + 1
+        self.meta['cluster']['backends'] = backends
         samples.append_jsonl(os.path.join(self.dir, samples.NODE_STARTUP_FILE),
                              [dict((k, n[k]) for k in ('name', 'created', 'ready')) for n in ready])
         if asked < 1 or len(ready) < asked:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from html import escape
 
+from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import fidelity
 from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import report as report_module
 
 PALETTE = ('#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
@@ -272,6 +273,8 @@ def render(report):
         out.append(_table(report, row['levels'], report_module.checks_for(report, 'api_call', report_module.api_key_name(key))))
     out.append(suite_section('clusterloader2', report_module.clusterloader2_blocks(report['clusterloader2'])))
     out.append(suite_section('e2e', report_module.e2e_blocks(report['e2e'])))
+    if report.get('fidelity'):
+        out.append(suite_section('fidelity', fidelity.blocks(report['fidelity'])))
     out.append('<h2>Full report</h2><p>Node startup, scheduler and API server metrics, clusterloader2 and e2e.test (also in '
                'report.md and report.json next to this file):</p>')
     out.append('<details open><summary>report.md</summary><pre>%s</pre></details>' % escape(report_module.markdown(report)))

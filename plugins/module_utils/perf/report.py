@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 
 from ansible_collections.kubemark.kubemark.plugins.module_utils import _stats
-from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import clusterloader2, e2e, prom, samples, slo
+from ansible_collections.kubemark.kubemark.plugins.module_utils.perf import clusterloader2, e2e, fidelity, prom, samples, slo
 
 REPORT_FORMAT = 1
 TABLE_PERCENTILES = (10, 50, 90, 99)
@@ -53,8 +53,12 @@ def _metric_text(directory, level, moment, component):
     return samples.read_text(directory, files.get(component))
 
 
-def build(directory, slo_overrides=None):
-    """The report as a dict (what report.json holds)."""
+def build(directory, slo_overrides=None, compare_dirs=()):
+    """The report as a dict (what report.json holds).
+
+    compare_dirs: samples directories of other runs (another backend at the same size, typically)
+    to set beside this one in the report's 'fidelity' section; None there when there are none.
+    """
     settings = slo.merged(slo_overrides)
     data = samples.load(directory)
     run = data['run']
@@ -150,7 +154,7 @@ def build(directory, slo_overrides=None):
     e2e_result = e2e.read(os.path.join(directory, samples.E2E_DIR))
     suites = suite_statuses(cl2, e2e_result)
     slo_verdict = slo.overall(checks, complete)
-    return {
+    result = {
         'format': REPORT_FORMAT,
         'status': samples.COMPLETE if complete else samples.INCOMPLETE,
         'verdict': slo.with_suites(slo_verdict, suites),
@@ -174,7 +178,13 @@ def build(directory, slo_overrides=None):
         'clusterloader2': cl2,
         'e2e': e2e_result,
         'profiles': sorted(run.get('profiles') or []),
+        'fidelity': None,
     }
+    if compare_dirs:
+        runs = [fidelity.figures(directory, result)]
+        runs += [fidelity.figures(other, build(other, slo_overrides)) for other in compare_dirs]
+        result['fidelity'] = fidelity.compare(runs)
+    return result
 
 
 def suite_statuses(cl2, e2e_result):
@@ -261,6 +271,7 @@ def markdown(report):
             '| duration | %s |' % fmt_seconds(run.get('duration_seconds')),
             '| server version | %s |' % cluster.get('server_version', '—'),
             '| Ready nodes / nodes used | %s / %s |' % (cluster.get('ready_nodes', '—'), parameters.get('nodes', '—')),
+            '| nodes by backend | %s |' % fidelity.backend_name(cluster.get('backends')),
             '| pods per node (capacity) | %s (%s pods) |' % (parameters.get('pods_per_node', '—'), cluster.get('capacity', '—')),
             '| workload | %s of %s pods, %s pods/s |' % (
                 parameters.get('workload', '—'), parameters.get('pods_per_controller', '—'), parameters.get('pod_creation_qps', '—')),
@@ -330,6 +341,8 @@ def markdown(report):
         out.append('')
     out += markdown_blocks(clusterloader2_blocks(report['clusterloader2']))
     out += markdown_blocks(e2e_blocks(report['e2e']))
+    if report.get('fidelity'):
+        out += markdown_blocks(fidelity.blocks(report['fidelity']))
     if report['profiles']:
         out += ['## Profiles', ''] + ['- `%s`' % path for path in report['profiles']] + ['']
     return '\n'.join(out) + '\n'
