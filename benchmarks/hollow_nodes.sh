@@ -2,7 +2,7 @@
 # Hollow-node figures (services or pods mode): seconds from the playbook start to N hollow nodes Ready,
 # startup p50/p99 (creation to Ready) as the role reports it, RSS and USS per hollow node (kubelet
 # + proxy) on the hosts, whether the largest N stays Ready for a while, and the changed count of an
-# idempotent re-run.
+# idempotent re-run; kube-apiserver's and etcd's CPU and memory at each N.
 # Two setups (KUBEMARK_BENCH_INVENTORY):
 #   molecule (default)  the molecule/hollow_nodes inventory (its own network 10.195.0.0/24, two
 #                       hollow hosts): machines, registry and master are created when they are not
@@ -48,6 +48,7 @@ case ${KUBEMARK_BENCH_INVENTORY:-molecule} in
   *) echo "KUBEMARK_BENCH_INVENTORY must be molecule or local" >&2; exit 2 ;;
 esac
 ssh_opts=(-o "UserKnownHostsFile=$machines_dir/ssh/known_hosts" -i "$machines_dir/ssh/id_ed25519")
+master=${hosts[0]%.*}.10
 mode_args=()
 case ${KUBEMARK_BENCH_MODE:-systemd} in
   systemd) ;;
@@ -55,7 +56,7 @@ case ${KUBEMARK_BENCH_MODE:-systemd} in
     cpu=${KUBEMARK_BENCH_POD_CPU:-5m}
     memory=${KUBEMARK_BENCH_POD_MEMORY:-100Mi}
     per_pod=${KUBEMARK_BENCH_NODES_PER_POD:-1}
-    hosts=("${hosts[0]%.*}.10")  # the master (the physical cluster's one node)
+    hosts=("$master")  # the physical cluster's one node
     mode_args=(-e hollow_nodes_mode=pods -e master_schedulable=true -e "hollow_nodes_nodes_per_pod=$per_pod"
       -e "{\"hollow_nodes_kubelet_resources\": {\"requests\": {\"cpu\": \"$cpu\", \"memory\": \"$memory\"}},
            \"hollow_nodes_proxy_resources\": {\"requests\": {\"cpu\": \"$cpu\", \"memory\": \"$memory\"}}}")
@@ -97,6 +98,7 @@ for n in "${counts[@]}"; do
   seconds=$(bench_run "up-$n" playbooks/scale.yml -e "kubemark_hollow_node_count=$n" -e hollow_nodes_wait_poll=2)
   startup=$(grep -Eo 'p50 [0-9.]+ s, *p90 [0-9.]+ s, *p99 [0-9.]+ s' "$bench_log_dir/up-$n" | tail -1)
   echo "N=$n: playbook to $n Ready ${seconds}s; startup $startup; $(memory "$n")"
+  echo "N=$n: $(control_plane_usage "$master")"
 done
 
 if [ "${STABLE_SECONDS:-0}" -gt 0 ]; then

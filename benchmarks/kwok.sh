@@ -2,9 +2,9 @@
 # kwok figures on the molecule/kwok inventory (one machine: the master, which is also the hollow
 # host running the kwok controller; its own network 10.193.0.0/24):
 #   - for each N: seconds of playbooks/scale.yml to N kwok nodes, and seconds from the play's start
-#     until the API server lists N Ready kwok nodes (polled every second);
-#   - PODS pods of one Deployment on the kwok nodes: seconds until all are Running (polled every
-#     second), then the Deployment is deleted;
+#     until N kwok nodes are Ready (counted from a watch of the nodes);
+#   - PODS pods of one Deployment on the kwok nodes: seconds until all are available (Running and
+#     Ready: the Deployment's status, read every second), then the Deployment is deleted;
 #   - kube-apiserver's and etcd's resident memory on the master after each step.
 # Machines, registry, images, kwok and master are created when the cluster does not answer, and
 # removed at the end unless KEEP=1.
@@ -20,12 +20,26 @@ master=10.193.0.10
 kubeconfig=/var/lib/kubemark/molecule-kwok/cluster/admin.kubeconfig
 ssh_opts=(-o "UserKnownHostsFile=$machines_dir/ssh/known_hosts" -i "$machines_dir/ssh/id_ed25519")
 kubectl=("$KUBEMARK_CACHE_DIR/kubernetes/$(bench_default_version)/bin/kubectl" --kubeconfig "$kubeconfig")
-ready_kwok_nodes() {
-  "${kubectl[@]}" get nodes -l hollow-nodes.kubemark.io/backend=kwok --no-headers 2>/dev/null | awk '$2 == "Ready"' | wc -l
+# seconds_until_ready START TARGET: seconds from START until TARGET kwok nodes are Ready, counted
+# from one watch (a list every second would load the API server with megabytes of nodes and skew
+# what is measured).
+seconds_until_ready() {
+  local start=$1 target=$2 fifo watch
+  fifo=$(mktemp -u) && mkfifo "$fifo"
+  "${kubectl[@]}" get nodes -l hollow-nodes.kubemark.io/backend=kwok --watch --no-headers \
+    -o 'custom-columns=NAME:.metadata.name,READY:.status.conditions[?(@.type=="Ready")].status' >"$fifo" 2>/dev/null &
+  watch=$!
+  awk -v target="$target" '$2 == "True" && !($1 in ready) {ready[$1] = 1; if (++count >= target) exit}' <"$fifo"
+  echo "$(date +%s.%N) - $start" | bc
+  kill "$watch" 2>/dev/null || true  # the watch would otherwise wait for its next event
+  rm -f "$fifo"
 }
-watch_until() {  # watch_until START COMMAND TARGET: seconds from START until COMMAND prints >= TARGET
-  local start=$1 target=$3
-  while [ "$($2)" -lt "$target" ]; do sleep 1; done
+# seconds_until_available START TARGET: seconds from START until the Deployment bench-kwok has
+# TARGET available replicas (one small GET a second).
+seconds_until_available() {
+  local start=$1 target=$2
+  until [ "$("${kubectl[@]}" get deployment -n default bench-kwok -o 'jsonpath={.status.availableReplicas}' 2>/dev/null || echo 0)" \
+    -ge "$target" ] 2>/dev/null; do sleep 1; done
   echo "$(date +%s.%N) - $start" | bc
 }
 control_plane_memory() {  # RSS of kube-apiserver and etcd on the master, in MiB
@@ -41,10 +55,10 @@ fi
 
 for n in "${counts[@]}"; do
   start=$(date +%s.%N)
-  watch_until "$start" ready_kwok_nodes "$n" >"$bench_log_dir/ready-$n" &
+  seconds_until_ready "$start" "$n" >"$bench_log_dir/ready-$n" &
   watcher=$!
   # A failed play ends the script: the watcher goes with it.
-  trap 'kill "$watcher" 2>/dev/null' EXIT
+  trap 'pkill -P "$watcher" 2>/dev/null; kill "$watcher" 2>/dev/null' EXIT
   seconds=$(bench_run "up-$n" playbooks/scale.yml -e "kubemark_hollow_node_count=$n")
   wait "$watcher"
   echo "N=$n: $n kwok nodes Ready $(cat "$bench_log_dir/ready-$n")s after the play started; play ${seconds}s;" \
@@ -52,9 +66,6 @@ for n in "${counts[@]}"; do
 done
 
 if [ "$pods" -gt 0 ]; then
-  running_pods() {
-    "${kubectl[@]}" get pods -n default -l app=bench-kwok --field-selector=status.phase=Running --no-headers 2>/dev/null | wc -l
-  }
   start=$(date +%s.%N)
   "${kubectl[@]}" apply -f - >/dev/null <<EOF
 apiVersion: apps/v1
@@ -69,7 +80,7 @@ spec:
       nodeSelector: {hollow-nodes.kubemark.io/backend: kwok}
       containers: [{name: pause, image: registry.k8s.io/pause:3.10}]
 EOF
-  echo "$pods pods of one Deployment Running on ${counts[-1]} kwok nodes: $(watch_until "$start" running_pods "$pods")s;" \
+  echo "$pods pods of one Deployment Running on ${counts[-1]} kwok nodes: $(seconds_until_available "$start" "$pods")s;" \
     "$(control_plane_memory)"
   "${kubectl[@]}" delete deployment -n default bench-kwok --wait=false >/dev/null
 fi

@@ -28,3 +28,22 @@ changed_total() { grep -Eo 'changed=[0-9]+' "$1" | cut -d= -f2 | paste -sd+ | bc
 
 # The collection's default Kubernetes version (roles/kubemark/defaults).
 bench_default_version() { sed -n 's/^kubemark_kubernetes_version: *//p' roles/kubemark/defaults/main.yml; }
+
+# control_plane_usage MASTER [SECONDS]: kube-apiserver's and etcd's CPU (cores, averaged over
+# SECONDS, default 30) and resident memory on the master MASTER, over SSH with the caller's
+# ssh_opts. CPU is the processes' user + system time from /proc/<pid>/stat.
+control_plane_usage() {
+  # shellcheck disable=SC2016,SC2029,SC2154  # seconds is set here, the rest expands on the master; ssh_opts is the caller's
+  ssh "${ssh_opts[@]}" "root@$1" "seconds=${2:-30}"'
+    ticks() { awk "{print \$14 + \$15}" "/proc/$1/stat"; }
+    api=$(pgrep -xo kube-apiserver); etcd=$(pgrep -xo etcd)
+    [ -n "$api" ] && [ -n "$etcd" ] || { echo "kube-apiserver or etcd is not running on the master"; exit 0; }
+    api_before=$(ticks "$api"); etcd_before=$(ticks "$etcd")
+    sleep "$seconds"
+    usage() {  # usage NAME PID TICKS-BEFORE
+      awk -v name="$1" -v used="$(( $(ticks "$2") - $3 ))" -v hz="$(getconf CLK_TCK)" -v s="$seconds" \
+        "/^VmRSS:/ {printf \"%s CPU %.2f cores, RSS %d MiB; \", name, used / hz / s, \$2 / 1024}" "/proc/$2/status"
+    }
+    usage kube-apiserver "$api" "$api_before"; usage etcd "$etcd" "$etcd_before"
+    echo "(CPU over $seconds s)"'
+}
