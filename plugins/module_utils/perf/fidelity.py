@@ -31,12 +31,16 @@ ETCD_SCRAPES_FILE = 'etcd.json'
 
 APISERVER_REQUESTS = 'apiserver_request_total'
 LONGRUNNING = 'apiserver_longrunning_requests'
+# Objects stored per resource: apiserver_resource_objects{group, resource} since Kubernetes 1.34,
+# apiserver_storage_objects{resource="<resource>.<group>"} before.
+RESOURCE_OBJECTS = 'apiserver_resource_objects'
 STORED_OBJECTS = 'apiserver_storage_objects'
 PROCESS_CPU = 'process_cpu_seconds_total'
 PROCESS_RSS = 'process_resident_memory_bytes'
-# Objects whose count differs with what the nodes do: leases (one per node), events (which
-# kubelets post and kwok does not), pods and nodes.
-STORED_RESOURCES = ('nodes', 'leases.coordination.k8s.io', 'pods', 'events', 'endpointslices.discovery.k8s.io')
+# Objects whose count differs with what the nodes do: leases (one per node), CSINodes (which
+# kubelets register), events, pods and nodes.
+STORED_RESOURCES = ('nodes', 'leases.coordination.k8s.io', 'csinodes.storage.k8s.io', 'pods', 'events',
+                    'endpointslices.discovery.k8s.io')
 # Rows of the request-rate table: the busiest verb x resource pairs of either run.
 RATE_ROWS = 20
 
@@ -57,12 +61,14 @@ def _scrape(directory, level, moment, component):
 def _process(before, after, seconds):
     """CPU cores used on average between two scrapes of one process, and its resident memory after."""
     if before is None or after is None:
-        return {'cpu_cores': None, 'rss_bytes': None}
+        return {'cpu_seconds': None, 'cpu_cores': None, 'rss_bytes': None}
     cpu_before = sum(value for name, labels, value in before if name == PROCESS_CPU)
     cpu_after = sum(value for name, labels, value in after if name == PROCESS_CPU)
     rss = [value for name, labels, value in after if name == PROCESS_RSS]
+    used = cpu_after - cpu_before if cpu_after >= cpu_before else None
     return {
-        'cpu_cores': (cpu_after - cpu_before) / seconds if seconds and cpu_after >= cpu_before else None,
+        'cpu_seconds': used,
+        'cpu_cores': used / seconds if used is not None and seconds else None,
         'rss_bytes': rss[0] if rss else None,
     }
 
@@ -71,7 +77,7 @@ def _etcd(directory):
     """etcd's CPU and memory over the perf role's two scrapes (metrics/etcd.json), or Nones."""
     text = samples.read_text(directory, os.path.join(samples.METRICS_DIR, ETCD_SCRAPES_FILE))
     if text is None:
-        return {'cpu_cores': None, 'rss_bytes': None, 'seconds': None}
+        return {'cpu_seconds': None, 'cpu_cores': None, 'rss_bytes': None, 'seconds': None}
     scrapes = json.loads(text)
     parsed = {}
     for moment in ('before', 'after'):
@@ -107,9 +113,10 @@ def figures(directory, report):
                           for row in report['api_calls']) if busiest else {},
         'seconds': None,
         'request_rates': {},
+        'request_counts': {},
         'watches': {},
         'stored_objects': {},
-        'apiserver': {'cpu_cores': None, 'rss_bytes': None},
+        'apiserver': {'cpu_seconds': None, 'cpu_cores': None, 'rss_bytes': None},
         'etcd': _etcd(directory),
     }
     if not levels:
@@ -123,13 +130,21 @@ def figures(directory, report):
     group = ('verb', 'resource', 'subresource')
     requests = prom.counter_delta(prom.counters(before, APISERVER_REQUESTS, group), prom.counters(after, APISERVER_REQUESTS, group))
     if result['seconds'] and nodes:
-        # Per node and minute: a kubelet's periodic calls (a lease every 10 s) read as whole numbers.
-        result['request_rates'] = dict(('%s %s%s' % (verb, resource, '/' + subresource if subresource else ''), count * 60.0 / seconds / nodes)
-                                       for (verb, resource, subresource), count in requests.items() if count > 0)
+        # Per node over the test (the workload is the same on every backend, so these compare what a
+        # backend adds), and per node and minute (a kubelet's periodic calls, a lease every 10 s,
+        # read as whole numbers; a backend that finishes the same work sooner shows higher rates).
+        for (verb, resource, subresource), count in requests.items():
+            if count > 0:
+                key = '%s %s%s' % (verb, resource, '/' + subresource if subresource else '')
+                result['request_counts'][key] = count / nodes
+                result['request_rates'][key] = count * 60.0 / seconds / nodes
     watches = prom.counters(after, LONGRUNNING, ('resource',), lambda labels: labels.get('verb') == 'WATCH')
     result['watches'] = dict((key[0] or '(none)', int(value)) for key, value in watches.items() if value > 0)
-    stored = prom.counters(after, STORED_OBJECTS, ('resource',))
-    result['stored_objects'] = dict((key[0], int(value)) for key, value in stored.items() if key[0] in STORED_RESOURCES)
+    stored = dict(('%s.%s' % key if key[1] else key[0], value)
+                  for key, value in prom.counters(after, RESOURCE_OBJECTS, ('resource', 'group')).items())
+    if not stored:
+        stored = dict((key[0], value) for key, value in prom.counters(after, STORED_OBJECTS, ('resource',)).items())
+    result['stored_objects'] = dict((key, int(value)) for key, value in stored.items() if key in STORED_RESOURCES)
     result['apiserver'] = _process(before, after, result['seconds'])
     return result
 
@@ -141,19 +156,30 @@ def ratio(value, reference):
     return float(value) / reference
 
 
+def _differing(rows):
+    """Rows whose values are not all equal, then a row of the totals."""
+    kept = [row for row in rows if len(set(row['values'])) > 1]
+    totals = [sum(value or 0 for value in values) for values in zip(*[row['values'] for row in rows])] if rows else []
+    return kept + ([{'resource': 'all (%d resources)' % len(rows), 'values': totals}] if rows else [])
+
+
 def compare(runs):
     """A comparison of runs (each from figures()): the first is this report's run, the second the reference."""
     keys = set()
     for run in runs:
-        keys.update(run['request_rates'])
-    busiest = sorted(keys, key=lambda key: -max(run['request_rates'].get(key, 0.0) for run in runs))
+        keys.update(run['request_counts'])
+    busiest = sorted(keys, key=lambda key: (-max(run['request_counts'].get(key, 0.0) for run in runs), key))
     shown = busiest[:RATE_ROWS]
     rest = busiest[RATE_ROWS:]
-    rates = [{'request': key, 'values': [run['request_rates'].get(key, 0.0) for run in runs]} for key in shown]
+
+    def entry(name, chosen):
+        return {'request': name,
+                'per_node': [sum(run['request_counts'].get(key, 0.0) for key in chosen) for run in runs],
+                'per_minute': [sum(run['request_rates'].get(key, 0.0) for key in chosen) for run in runs]}
+    requests = [entry(key, [key]) for key in shown]
     if rest:
-        rates.append({'request': 'all other (%d kinds)' % len(rest),
-                      'values': [sum(run['request_rates'].get(key, 0.0) for key in rest) for run in runs]})
-    rates.append({'request': 'all requests', 'values': [sum(run['request_rates'].values()) for run in runs]})
+        requests.append(entry('all other (%d kinds)' % len(rest), rest))
+    requests.append(entry('all requests', busiest))
     watched = sorted(set(key for run in runs for key in run['watches']))
     stored = [resource for resource in STORED_RESOURCES if any(resource in run['stored_objects'] for run in runs)]
     return {
@@ -163,11 +189,11 @@ def compare(runs):
         'api_calls': [{'call': key, 'p50': [(run['api_calls'].get(key) or {}).get('p50') for run in runs],
                        'p99': [(run['api_calls'].get(key) or {}).get('p99') for run in runs]}
                       for key in sorted(set(key for run in runs for key in run['api_calls']))],
-        'request_rates': rates,
-        'watches': [{'resource': key, 'values': [run['watches'].get(key, 0) for run in runs]} for key in watched],
+        'requests': requests,
+        'watches': _differing([{'resource': key, 'values': [run['watches'].get(key, 0) for run in runs]} for key in watched]),
         'stored_objects': [{'resource': key, 'values': [run['stored_objects'].get(key) for run in runs]} for key in stored],
-        'apiserver': dict((k, [run['apiserver'][k] for run in runs]) for k in ('cpu_cores', 'rss_bytes')),
-        'etcd': dict((k, [run['etcd'][k] for run in runs]) for k in ('cpu_cores', 'rss_bytes')),
+        'apiserver': dict((k, [run['apiserver'][k] for run in runs]) for k in ('cpu_seconds', 'cpu_cores', 'rss_bytes')),
+        'etcd': dict((k, [run['etcd'][k] for run in runs]) for k in ('cpu_seconds', 'cpu_cores', 'rss_bytes')),
     }
 
 
@@ -191,38 +217,47 @@ def _mib(value):
 def blocks(comparison):
     """Report blocks (see report.py) of a comparison."""
     runs = comparison['runs']
-    names = ['%s (%s)' % (run['backend'], 'this run' if index == 0 else run['run_id']) for index, run in enumerate(runs)]
-    ratio_header = ['this ÷ other'] if len(runs) == 2 else []
+    names = [run['backend'] + (' (this run)' if index == 0 else '') for index, run in enumerate(runs)]
+    two = len(runs) == 2
+    ratio_header = ['this ÷ other'] if two else []
     out = [('h', 2, 'Backends side by side'),
            ('p', 'The same density test on another backend of fake nodes against this master: how far the figures of '
-                 'one backend are from the other\'s. Percentiles are at each run\'s busiest level; rates are '
-                 'apiserver_request_total between the scrapes before the first level and after the last, per node '
-                 'and minute; CPU is process_cpu_seconds_total over the same time (etcd: over the perf role\'s '
-                 'scrapes around the test); memory is resident at the end.'),
+                 'one backend are from the other\'s. Percentiles are at each run\'s busiest level. Requests are '
+                 'apiserver_request_total between the scrape before the first level and the one after the last: per '
+                 'node over that time (the same workload on every backend, so the difference is what a backend adds) '
+                 'and per node and minute (a backend that does the same work sooner shows higher rates). CPU is '
+                 'process_cpu_seconds_total over the same time (etcd: over the perf role\'s scrapes around the '
+                 'test); memory is resident at the end.'),
            ('ul', ['%s: run %s, %s nodes, %s, %s s measured, %s' % (
                name, run['run_id'], run['nodes'], run['server_version'] or '—', _fmt(run['seconds'], 0), run['status'])
                for name, run in zip(names, runs)])]
 
     def row(label, values, digits=2):
-        return [label] + [_fmt(value, digits) for value in values] + ([_fmt_ratio(values)] if ratio_header else [])
+        return [label] + [_fmt(value, digits) for value in values] + ([_fmt_ratio(values)] if two else [])
 
     summary = [row('pod startup %s (s)' % p, comparison['pod_startup'][p]) for p in ('p50', 'p90', 'p99')]
     for call in comparison['api_calls']:
         summary.append(row('%s p99 (s)' % call['call'], call['p99'], 3))
-    summary.append(row('kube-apiserver CPU (cores)', comparison['apiserver']['cpu_cores']))
-    summary.append(row('kube-apiserver memory (MiB)', [_mib(v) for v in comparison['apiserver']['rss_bytes']], 0))
-    summary.append(row('etcd CPU (cores)', comparison['etcd']['cpu_cores']))
-    summary.append(row('etcd memory (MiB)', [_mib(v) for v in comparison['etcd']['rss_bytes']], 0))
+    for component in ('apiserver', 'etcd'):
+        label = 'kube-apiserver' if component == 'apiserver' else component
+        figures = comparison[component]
+        summary.append(row('%s CPU over the test (core-seconds)' % label, figures['cpu_seconds'], 0))
+        summary.append(row('%s CPU (cores on average)' % label, figures['cpu_cores']))
+        summary.append(row('%s memory (MiB)' % label, [_mib(v) for v in figures['rss_bytes']], 0))
     out.append(('table', 'fidelity-summary', ['figure'] + names + ratio_header, summary))
-    out.append(('h', 3, 'API server requests per node and minute, by verb and resource'))
-    out.append(('table', 'fidelity-rates', ['request'] + names + ratio_header,
-                [row(entry['request'], entry['values']) for entry in comparison['request_rates']]))
+    out.append(('h', 3, 'API server requests per node, by verb and resource'))
+    header = ['request'] + ['%s per node' % name for name in names] + (['this ÷ other'] if two else [])
+    header += ['%s per node and minute' % name for name in names]
+    rows = []
+    for entry in comparison['requests']:
+        rows.append(row(entry['request'], entry['per_node'], 1) + [_fmt(value) for value in entry['per_minute']])
+    out.append(('table', 'fidelity-requests', header, rows))
     if comparison['watches']:
-        out.append(('h', 3, 'Watches open at the end, by resource'))
+        out.append(('h', 3, 'Watches open at the end, by resource (those that differ, then all)'))
         out.append(('table', 'fidelity-watches', ['resource'] + names + ratio_header,
-                    [row(entry['resource'], entry['values']) for entry in comparison['watches']]))
+                    [row(entry['resource'], entry['values'], 0) for entry in comparison['watches']]))
     if comparison['stored_objects']:
         out.append(('h', 3, 'Objects stored at the end'))
         out.append(('table', 'fidelity-objects', ['resource'] + names + ratio_header,
-                    [row(entry['resource'], entry['values']) for entry in comparison['stored_objects']]))
+                    [row(entry['resource'], entry['values'], 0) for entry in comparison['stored_objects']]))
     return out
