@@ -197,14 +197,6 @@ def compare(runs):
     }
 
 
-def _fmt(value, digits=2):
-    if value is None:
-        return '—'
-    if isinstance(value, int):
-        return str(value)
-    return ('%.' + str(digits) + 'f') % value
-
-
 def _fmt_ratio(values):
     value = ratio(values[0], values[1]) if len(values) > 1 else None
     return '—' if value is None else '%.2f×' % value
@@ -216,6 +208,8 @@ def _mib(value):
 
 def blocks(comparison):
     """Report blocks (see report.py) of a comparison."""
+    # report.py imports this module to build its section: its formatting is imported here, late.
+    from ansible_collections.kubemark.kubemark.plugins.module_utils.perf.report import fmt_plain as _fmt
     runs = comparison['runs']
     names = [run['backend'] + (' (this run)' if index == 0 else '') for index, run in enumerate(runs)]
     two = len(runs) == 2
@@ -250,7 +244,7 @@ def blocks(comparison):
     header += ['%s per node and minute' % name for name in names]
     rows = []
     for entry in comparison['requests']:
-        rows.append(row(entry['request'], entry['per_node'], 1) + [_fmt(value) for value in entry['per_minute']])
+        rows.append(row(entry['request'], entry['per_node'], 1) + [_fmt(value, 2) for value in entry['per_minute']])
     out.append(('table', 'fidelity-requests', header, rows))
     if comparison['watches']:
         out.append(('h', 3, 'Watches open at the end, by resource (those that differ, then all)'))
