@@ -5,15 +5,19 @@
 #     until N kwok nodes are Ready (counted from a watch of the nodes);
 #   - PODS pods of one Deployment on the kwok nodes: seconds until all are available (Running and
 #     Ready: the Deployment's status, read every second), then the Deployment is deleted;
-#   - kube-apiserver's and etcd's resident memory on the master after each step.
+#   - kube-apiserver's and etcd's CPU (over 30 s) and resident memory on the master after each step.
 # Machines, registry, images, kwok and master are created when the cluster does not answer, and
 # removed at the end unless KEEP=1.
-# Usage: bash benchmarks/kwok.sh [N...]   (as root; default N = 1000 5000; PODS=10000, 0 to skip)
+# Usage: bash benchmarks/kwok.sh [N...]   (as root; default N = 1000 5000; PODS=10000, 0 to skip;
+#   KUBEMARK_BENCH_EXTRA: extra ansible-playbook arguments of every run, the master's creation
+#   included, e.g. '-e {"master_components_kube_api_qps":1000}')
 # shellcheck source=benchmarks/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 counts=("$@")
 [ "${#counts[@]}" -gt 0 ] || counts=(1000 5000)
 pods=${PODS:-10000}
+# shellcheck disable=SC2206 # KUBEMARK_BENCH_EXTRA is a list of arguments on purpose
+bench_args=(${KUBEMARK_BENCH_EXTRA:-})
 inventory=molecule/kwok/inventory
 machines_dir=/var/lib/kubemark/molecule-kwok/machines
 master=10.193.0.10
@@ -42,13 +46,6 @@ seconds_until_available() {
     -ge "$target" ] 2>/dev/null; do sleep 1; done
   echo "$(date +%s.%N) - $start" | bc
 }
-control_plane_memory() {  # RSS of kube-apiserver and etcd on the master, in MiB
-  # shellcheck disable=SC2016  # expanded on the master
-  ssh "${ssh_opts[@]}" "root@$master" 'for name in kube-apiserver etcd; do
-      kib=$(ps -C "$name" -o rss= | awk "{s += \$1} END {print s + 0}")
-      printf "%s %d MiB; " "$name" $((kib / 1024)); done'
-}
-
 if ! "${kubectl[@]}" get --raw /readyz >/dev/null 2>&1; then
   echo "creating machine, registry, images and master: $(bench_run create molecule/kwok/create.yml)s"
 fi
@@ -62,7 +59,7 @@ for n in "${counts[@]}"; do
   seconds=$(bench_run "up-$n" playbooks/scale.yml -e "kubemark_hollow_node_count=$n")
   wait "$watcher"
   echo "N=$n: $n kwok nodes Ready $(cat "$bench_log_dir/ready-$n")s after the play started; play ${seconds}s;" \
-    "$(control_plane_memory)"
+    "$(control_plane_usage "$master")"
 done
 
 if [ "$pods" -gt 0 ]; then
@@ -81,7 +78,7 @@ spec:
       containers: [{name: pause, image: registry.k8s.io/pause:3.10}]
 EOF
   echo "$pods pods of one Deployment Running on ${counts[-1]} kwok nodes: $(seconds_until_available "$start" "$pods")s;" \
-    "$(control_plane_memory)"
+    "$(control_plane_usage "$master")"
   "${kubectl[@]}" delete deployment -n default bench-kwok --wait=false >/dev/null
 fi
 
