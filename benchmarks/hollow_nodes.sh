@@ -24,6 +24,8 @@
 # Usage: bash benchmarks/hollow_nodes.sh [N...]   (as root; default N = 10 25; one line per figure)
 # STABLE_SECONDS=600 (default 0: skipped) watches the Ready count at the largest N for that long
 # (every 30 s) and prints the lowest count seen and the memory at the end.
+# KUBEMARK_BENCH_EXTRA: extra ansible-playbook arguments of every run, e.g.
+# '-e hollow_nodes_wait_timeout=1800' for a size that takes longer than the role's 600 s wait.
 # shellcheck source=benchmarks/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 counts=("$@")
@@ -64,7 +66,8 @@ case ${KUBEMARK_BENCH_MODE:-systemd} in
   *) echo "KUBEMARK_BENCH_MODE must be systemd or pods" >&2; exit 2 ;;
 esac
 kubectl=$KUBEMARK_CACHE_DIR/kubernetes/$(bench_default_version)/bin/kubectl
-bench_args=("${mode_args[@]}")
+# shellcheck disable=SC2206 # KUBEMARK_BENCH_EXTRA is a list of arguments on purpose
+bench_args=("${mode_args[@]}" ${KUBEMARK_BENCH_EXTRA:-})
 mem_mib() {  # mem_mib MORPH: "RSS USS" in MiB of the hollow kubelets or proxies (--morph=MORPH) on all hosts
   # RSS counts the pages of the kubemark binary that every process maps and shares; USS (private
   # clean + dirty pages) is what one more hollow node costs.
