@@ -35,14 +35,11 @@ fi
 for n in "${counts[@]}"; do
   up=$(bench_run "up-$n" playbooks/scale.yml -e kubemark_hollow_nodes_mode=systemd -e "kubemark_hollow_node_count=$n")
   run=clusterloader2-$n-$(date -u +%Y%m%dT%H%M%SZ)
-  # Not bench_run: the perf play fails when clusterloader2 does (after writing the report), and a
-  # failed config is a figure too. Only a run without clusterloader2's junit ends the script.
-  start=$(date +%s.%N)
-  rc=0
-  ansible-playbook -i "$inventory" playbooks/perf.yml -e kubemark_clusterloader2=true -e kubemark_e2e_test=false \
-    -e "perf_clusterloader2_repo=$repo" -e perf_fail_on_slo=false -e '{"perf_load_levels": [10]}' -e "perf_run_id=$run" \
-    >"$bench_log_dir/perf-$n" 2>&1 || rc=$?
-  seconds=$(echo "$(date +%s.%N) - $start" | bc)
+  # The perf play fails when clusterloader2 does (after writing the report), and a failed config
+  # is a figure too: only a run without clusterloader2's junit ends the script.
+  read -r seconds rc < <(bench_run_status "perf-$n" playbooks/perf.yml -e kubemark_clusterloader2=true \
+    -e kubemark_e2e_test=false -e "perf_clusterloader2_repo=$repo" -e perf_fail_on_slo=false \
+    -e '{"perf_load_levels": [10]}' -e "perf_run_id=$run")
   junit=$results/$run/clusterloader2/load/junit.xml
   [ -f "$junit" ] || { tail -n 80 "$bench_log_dir/perf-$n" >&2; exit 1; }
   suite=$(python3 -c 'import sys, xml.etree.ElementTree as ET

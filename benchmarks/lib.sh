@@ -11,16 +11,24 @@ bench_log_dir=$(mktemp -d)
 # Extra ansible-playbook arguments of every timed run (a script's mode, for example).
 bench_args=()
 
-# bench_run LOGNAME ANSIBLE-PLAYBOOK-ARGS...: runs ansible-playbook on $inventory and prints the
-# elapsed seconds; the output goes to $bench_log_dir/LOGNAME, and its end to stderr on failure.
-bench_run() {
-  local name=$1 start end
+# bench_run_status LOGNAME ANSIBLE-PLAYBOOK-ARGS...: runs ansible-playbook on $inventory with the
+# script's bench_args and prints "SECONDS EXIT-CODE"; the output goes to $bench_log_dir/LOGNAME.
+# For a play whose failure is itself a figure (clusterloader2's, say).
+bench_run_status() {
+  local name=$1 start rc=0
   shift
   start=$(date +%s.%N)
-  ansible-playbook -i "${inventory:?a benchmark sets its inventory}" "${bench_args[@]}" "$@" >"$bench_log_dir/$name" 2>&1 ||
-    { tail -n 80 "$bench_log_dir/$name" >&2; exit 1; }
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc
+  ansible-playbook -i "${inventory:?a benchmark sets its inventory}" "${bench_args[@]}" "$@" >"$bench_log_dir/$name" 2>&1 || rc=$?
+  echo "$(echo "$(date +%s.%N) - $start" | bc) $rc"
+}
+
+# bench_run LOGNAME ANSIBLE-PLAYBOOK-ARGS...: as bench_run_status, but prints the elapsed seconds
+# only and ends the script when the play fails (the log's end to stderr).
+bench_run() {
+  local result
+  result=$(bench_run_status "$@")
+  [ "${result#* }" = 0 ] || { tail -n 80 "$bench_log_dir/$1" >&2; exit 1; }
+  echo "${result% *}"
 }
 
 # changed_total LOGFILE: the sum of the changed counts of a play recap.
