@@ -25,18 +25,26 @@ kubeconfig=/var/lib/kubemark/molecule-kwok/cluster/admin.kubeconfig
 ssh_opts=(-o "UserKnownHostsFile=$machines_dir/ssh/known_hosts" -i "$machines_dir/ssh/id_ed25519")
 kubectl=("$KUBEMARK_CACHE_DIR/kubernetes/$(bench_default_version)/bin/kubectl" --kubeconfig "$kubeconfig")
 # seconds_until_ready START TARGET: seconds from START until TARGET kwok nodes are Ready, counted
-# from one watch (a list every second would load the API server with megabytes of nodes and skew
+# from a watch (a list every second would load the API server with megabytes of nodes and skew
 # what is measured).
 seconds_until_ready() {
-  local start=$1 target=$2 fifo watch
+  local start=$1 target=$2 fifo watch errors=$bench_log_dir/watch-$2.err
   fifo=$(mktemp -u) && mkfifo "$fifo"
-  "${kubectl[@]}" get nodes -l hollow-nodes.kubemark.io/backend=kwok --watch --no-headers \
-    -o 'custom-columns=NAME:.metadata.name,READY:.status.conditions[?(@.type=="Ready")].status' >"$fifo" 2>/dev/null &
+  # A new Node has no conditions yet: jsonpath prints the missing one as empty. A watch can end by
+  # itself (one begun on an empty list did, about 10 s in, without an error): it is started again
+  # (its first list repeats the nodes seen so far, which awk counts once) until awk has TARGET.
+  while [ ! -e "$fifo.done" ]; do
+    "${kubectl[@]}" get nodes -l hollow-nodes.kubemark.io/backend=kwok --watch \
+      -o 'jsonpath={.metadata.name} {.status.conditions[?(@.type=="Ready")].status}{"\n"}' 2>>"$errors"
+    sleep 0.2
+  done >"$fifo" &
   watch=$!
   awk -v target="$target" '$2 == "True" && !($1 in ready) {ready[$1] = 1; if (++count >= target) exit}' <"$fifo"
   echo "$(date +%s.%N) - $start" | bc
-  kill "$watch" 2>/dev/null || true  # the watch would otherwise wait for its next event
-  rm -f "$fifo"
+  touch "$fifo.done"  # the loop ends with its watch, which would otherwise wait for its next event
+  pkill -P "$watch" 2>/dev/null || true
+  wait "$watch" 2>/dev/null || true
+  rm -f "$fifo" "$fifo.done"
 }
 # seconds_until_available START TARGET: seconds from START until the Deployment bench-kwok has
 # TARGET available replicas (one small GET a second).
