@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Measure the image role's build path: a cold build (empty cache and empty Go build cache), a
 # second run (must change nothing) and a warm rebuild (finished builds deleted, Go build cache
-# kept), then print the wall time of each run and the size of every cached binary.
+# kept), then print the wall time of each run, the seconds each binary's build took in the runs
+# that built it and the size of every cached binary. Binaries are built one after the other with
+# one Go build cache (e2e.test last), so a binary's seconds are what it adds to those built before
+# it: with '-e image_build_e2e_test=true', the e2e.test line is e2e.test's own cost.
 #
 #   benchmarks/image_build.sh [VERSION...]        default: v1.33.13
 #
@@ -36,6 +39,30 @@ run() {
   end=$(date +%s)
   changed=$(sed -n 's/^localhost *:.* changed=\([0-9]*\).*/\1/p' "$log_dir/$name.log" | tail -n 1)
   printf '%-14s %6d s   changed=%s\n' "$name" "$((end - start))" "${changed:-?}"
+  build_seconds
+}
+
+# Every build directory's build.json records the seconds of each output it holds; print those not
+# printed yet (the outputs this run built).
+build_seconds() {
+  local record
+  for record in "$bench_cache"/*/*/builds/*/build.json; do
+    [ -e "$record" ] || continue
+    python3 - "$record" "$log_dir/printed" <<'PY'
+import json, os, sys
+record, printed_file = sys.argv[1], sys.argv[2]
+printed = set(open(printed_file).read().split()) if os.path.exists(printed_file) else set()
+build_dir = os.path.dirname(record)
+with open(record) as handle:
+    seconds = json.load(handle).get('seconds', {})
+with open(printed_file, 'a') as out:
+    for name, value in seconds.items():
+        key = '%s/%s' % (build_dir, name)
+        if key not in printed:
+            print('  built %-24s %7.1f s   (%s)' % (name, value, os.path.relpath(build_dir, os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(build_dir)))))))
+            out.write(key + '\n')
+PY
+  done
 }
 
 rm -rf "$bench_cache"
@@ -45,6 +72,7 @@ run second-run
 for version in "${versions[@]}"; do
   rm -rf "$bench_cache/kubernetes/$version/builds" "$bench_cache/kubernetes/$version/bin"
 done
+rm -f "$log_dir/printed"
 run warm-rebuild
 
 for version in "${versions[@]}"; do

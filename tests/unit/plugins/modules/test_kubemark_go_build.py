@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -90,6 +91,7 @@ def test_builds_once_then_changes_nothing(run_build, source, tmp_path, build_arg
     assert (dest / 'builds' / first['id'] / 'build.json').exists()
     second = run_build(build_args(source, dest))
     assert not second['changed'] and second['built'] == [] and second['id'] == first['id'], second
+    assert second['seconds'] == {}, 'a run that built nothing reports no build seconds'
 
 
 def test_a_new_target_joins_the_build_of_the_same_inputs(run_build, source, tmp_path, build_args):
@@ -99,6 +101,11 @@ def test_a_new_target_joins_the_build_of_the_same_inputs(run_build, source, tmp_
     assert both['changed'] and both['built'] == ['bye'] and both['id'] == first['id'], both
     assert _output(both['binaries']['bye']) == 'bye'
     assert sorted(both['available']) == ['bye', 'hello']
+    # Each run reports the seconds of what it built; the record keeps those of both runs.
+    assert list(first['seconds']) == ['hello'] and list(both['seconds']) == ['bye'], (first, both)
+    assert all(isinstance(value, float) and value >= 0 for value in list(first['seconds'].values()) + list(both['seconds'].values()))
+    record = json.loads((tmp_path / 'artifact' / 'builds' / first['id'] / 'build.json').read_text())
+    assert record['seconds'] == dict(first['seconds'], **both['seconds']) and record['id'] == first['id'], record
     hello_only = run_build(build_args(source, dest))
     assert sorted(hello_only['available']) == ['bye', 'hello'] and sorted(hello_only['binaries']) == ['hello']
 
