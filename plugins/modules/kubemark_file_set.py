@@ -29,9 +29,13 @@ options:
     type: dict
     required: true
   mode:
-    description: Mode of the files.
+    description: Mode of the files O(modes) does not name.
     type: str
     default: '0600'
+  modes:
+    description: File name to mode, for the files whose mode is not O(mode) (certificates beside their keys).
+    type: dict
+    default: {}
   directory_mode:
     description: Mode of O(path) when it is created.
     type: str
@@ -62,6 +66,17 @@ EXAMPLES = r"""
     path: /etc/kubemark/hollow-nodes/kubelets
     files: "{{ hollow_node_kubeconfigs }}"
     suffix: .kubeconfig
+  no_log: true
+
+- name: Install a PKI directory, keys private and certificates readable
+  kubemark.kubemark.kubemark_file_set:
+    path: /etc/kubernetes/pki
+    files:
+      ca.crt: "{{ ca_certificate }}"
+      ca.key: "{{ ca_key }}"
+    modes:
+      ca.crt: '0644'
+    prune: false
   no_log: true
 """
 
@@ -97,6 +112,7 @@ def main():
             path=dict(type='path', required=True),
             files=dict(type='dict', required=True, no_log=True),
             mode=dict(type='str', default='0600'),
+            modes=dict(type='dict', default={}),
             directory_mode=dict(type='str', default='0700'),
             prune=dict(type='bool', default=True),
             suffix=dict(type='str', default=''),
@@ -107,6 +123,10 @@ def main():
     directory = params['path']
     mode = _mode(module, params['mode'], 'mode')
     directory_mode = _mode(module, params['directory_mode'], 'directory_mode')
+    modes = dict((name, _mode(module, value, 'modes[%s]' % name)) for name, value in params['modes'].items())
+    unknown = sorted(set(modes) - set(params['files']))
+    if unknown:
+        module.fail_json(msg='modes names files that files does not: %r' % unknown[:5])
     bad = [name for name in params['files'] if not name or '/' in name or name in ('.', '..')]
     if bad:
         module.fail_json(msg='files: %r are not plain file names' % bad[:5])
@@ -114,7 +134,8 @@ def main():
                   for name, content in params['files'].items())
     existing = sorted(os.listdir(directory)) if os.path.isdir(directory) else []
     written = sorted(name for name, data in wanted.items()
-                     if name not in existing or not _files.file_matches(os.path.join(directory, name), data, mode))
+                     if name not in existing or not _files.file_matches(os.path.join(directory, name), data,
+                                                                          modes.get(name, mode)))
     removed = [name for name in existing
                if params['prune'] and name not in wanted and name.endswith(params['suffix'])
                and os.path.isfile(os.path.join(directory, name))]
@@ -122,7 +143,7 @@ def main():
         try:
             _files.make_dirs(directory, directory_mode)
             for name in written:
-                _files.write_atomic(os.path.join(directory, name), wanted[name], mode)
+                _files.write_atomic(os.path.join(directory, name), wanted[name], modes.get(name, mode))
             for name in removed:
                 os.unlink(os.path.join(directory, name))
         except OSError as error:

@@ -89,6 +89,12 @@ def test_config_missing_from_the_checkout(stopped_early, perf_tests_repo):
 
 def test_e2e_focus_that_selects_nothing(stopped_early):
     with open(MANIFEST) as handle:
-        assert 'e2e.test' in json.load(handle)['binaries'], 'build e2e.test first (image_build_e2e_test)'
+        binaries = json.load(handle)['binaries']
+    assert 'e2e.test' in binaries and 'ginkgo' in binaries, 'build e2e.test and ginkgo first (image_build_e2e_test)'
     output = stopped_early(perf_e2e_enabled=True, perf_e2e_focus='no test has this name', perf_e2e_artifacts_manifest=MANIFEST)
     assert 'e2e.test selects no test' in output and 'perf_e2e_focus' in output, output[-3000:]
+
+
+def test_e2e_parallelism_below_one(stopped_early):
+    output = stopped_early(perf_e2e_enabled=True, perf_e2e_parallelism=0, perf_e2e_artifacts_manifest=MANIFEST)
+    assert 'perf_e2e_parallelism (0) must be at least 1' in output, output[-3000:]
