@@ -5,10 +5,14 @@
 #     until N kwok nodes are Ready (counted from a watch of the nodes);
 #   - PODS pods of one Deployment on the kwok nodes: seconds until all are available (Running and
 #     Ready: the Deployment's status, read every second), then the Deployment is deleted;
+#   - BOUND_PODS bare pods whose .spec.nodeName is already set (kwok's own pod benchmark: no
+#     ReplicaSet controller, no scheduler): seconds to create them and until all are Running
+#     (kwok_bound_pods.py), then they are deleted;
 #   - kube-apiserver's and etcd's CPU (over 30 s) and resident memory on the master after each step.
 # Machines, registry, images, kwok and master are created when the cluster does not answer, and
 # removed at the end unless KEEP=1.
 # Usage: bash benchmarks/kwok.sh [N...]   (as root; default N = 1000 5000; PODS=10000, 0 to skip;
+#   BOUND_PODS=0, 10000 to measure bound pods too;
 #   KUBEMARK_BENCH_EXTRA: extra ansible-playbook arguments of every run, the master's creation
 #   included, e.g. '-e {"master_components_kube_api_qps":1000}')
 # shellcheck source=benchmarks/lib.sh
@@ -16,6 +20,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 counts=("$@")
 [ "${#counts[@]}" -gt 0 ] || counts=(1000 5000)
 pods=${PODS:-10000}
+bound_pods=${BOUND_PODS:-0}
 # shellcheck disable=SC2206 # KUBEMARK_BENCH_EXTRA is a list of arguments on purpose
 bench_args=(${KUBEMARK_BENCH_EXTRA:-})
 inventory=molecule/kwok/inventory
@@ -88,6 +93,11 @@ EOF
   echo "$pods pods of one Deployment Running on ${counts[-1]} kwok nodes: $(seconds_until_available "$start" "$pods")s;" \
     "$(control_plane_usage "$master")"
   "${kubectl[@]}" delete deployment -n default bench-kwok --wait=false >/dev/null
+fi
+
+if [ "$bound_pods" -gt 0 ]; then
+  echo "$(python3 "$(dirname "${BASH_SOURCE[0]}")/kwok_bound_pods.py" --kubeconfig "$kubeconfig" --count "$bound_pods");" \
+    "$(control_plane_usage "$master")"
 fi
 
 again=$(bench_run again playbooks/scale.yml -e "kubemark_hollow_node_count=${counts[-1]}")
