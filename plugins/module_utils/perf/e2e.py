@@ -19,7 +19,8 @@ binary as a testcase, selected or not, plus the suite's setup nodes:
   they are counted, never listed;
 - skipped at run time (the test skipped itself): status="skipped" with another message,
   "skipped - <reason>";
-- "[SynchronizedBeforeSuite]": when it failed, no spec ran at all.
+- "[SynchronizedBeforeSuite]": when it failed, no spec ran at all. Run by ginkgo's runner over
+  several processes, the file holds one per process (and one "[SynchronizedAfterSuite]" each).
 
 Pure functions over directories; nothing here imports Ansible.
 """
@@ -103,7 +104,10 @@ def read_junit(paths):
             status = case.get('status', '')
             failure = _failure(case)
             if name == SUITE_SETUP:
-                setup = {'status': FAILED if failure is not None else (status or 'passed'), 'message': failure or ''}
+                # One per process when ginkgo's runner ran the suite in parallel: the setup failed
+                # when any of them did.
+                if setup is None or setup['status'] != FAILED:
+                    setup = {'status': FAILED if failure is not None else (status or 'passed'), 'message': failure or ''}
                 continue
             if not name.startswith(SPEC_PREFIX):
                 continue

@@ -70,6 +70,33 @@ def test_suite_setup_failure_means_nothing_ran(tmp_path):
     assert result['reason'].startswith('the suite setup ([SynchronizedBeforeSuite]) failed, so no test ran: [FAILED] Error waiting')
 
 
+def test_a_parallel_run_counts_specs_once(tmp_path):
+    # ginkgo's runner over 4 processes: four setup and teardown nodes, the specs once each.
+    add_e2e(str(tmp_path), 'junit-parallel.xml', status='ok')
+    result = read(tmp_path)
+    assert result['status'] == 'ok', result
+    assert result['counts']['passed'] == 3 and result['counts']['not_selected'] == 2 and result['counts']['failed'] == 0
+    assert result['suite_setup']['status'] == 'passed'
+
+
+def test_a_parallel_setup_failure_on_one_process_is_a_setup_failure(tmp_path):
+    directory = add_e2e(str(tmp_path), 'junit-parallel.xml', status='failed')
+    path = os.path.join(directory, 'junit_01.xml')
+    with open(path) as handle:
+        text = handle.read()
+    # The second of the four setup nodes failed; the ones after it passed.
+    first = text.index('[SynchronizedBeforeSuite]')
+    second = text.index('[SynchronizedBeforeSuite]', first + 1)
+    end = text.index('/>', second)  # the setup node has no children: <testcase ... />
+    text = (text[:second] + text[second:end].replace('status="passed"', 'status="failed"') + '>'
+            + '<failure message="setup">[FAILED] the nodes were not ready</failure></testcase>' + text[end + 2:])
+    with open(path, 'w') as handle:
+        handle.write(text)
+    result = read(tmp_path)
+    assert result['suite_setup']['status'] == 'failed', result['suite_setup']
+    assert result['suite_setup']['message'].startswith('[FAILED] the nodes were not ready')
+
+
 def test_no_test_selected_is_no_pass(tmp_path):
     directory = add_e2e(str(tmp_path), 'junit-setup-failed.xml')
     path = os.path.join(directory, 'junit_01.xml')
