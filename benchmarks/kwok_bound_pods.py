@@ -59,7 +59,7 @@ def _count_running(api, namespace, target, started, done):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--kubeconfig', required=True)
     parser.add_argument('--count', type=int, required=True)
     parser.add_argument('--threads', type=int, default=32)
@@ -77,7 +77,7 @@ def main():
         sys.exit('no kwok node (label %s) in the cluster' % BACKEND_LABEL)
 
     started = time.monotonic()
-    done = [None]
+    done = [0.0]
     watcher = threading.Thread(target=_count_running, args=(api, args.namespace, args.count, started, done), daemon=True)
     watcher.start()
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.threads) as pool:

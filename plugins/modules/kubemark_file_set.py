@@ -134,8 +134,8 @@ def main():
                   for name, content in params['files'].items())
     existing = sorted(os.listdir(directory)) if os.path.isdir(directory) else []
     written = sorted(name for name, data in wanted.items()
-                     if name not in existing or not _files.file_matches(os.path.join(directory, name), data,
-                                                                          modes.get(name, mode)))
+                     if name not in existing
+                     or not _files.file_matches(os.path.join(directory, name), data, modes.get(name, mode)))
     removed = [name for name in existing
                if params['prune'] and name not in wanted and name.endswith(params['suffix'])
                and os.path.isfile(os.path.join(directory, name))]

@@ -323,10 +323,12 @@ def _build(params, source, env, settings, targets, commands, build_dir):
     partial = tempfile.mkdtemp(prefix='.%s.partial.' % os.path.basename(build_dir), dir=builds)
     seconds = {}
     try:
-        steps = [(target['name'], gobuild.go_argv(params['go'], target, os.path.join(partial, target['name']), settings,
-                                                 nice=params['nice'])) for target in targets]
-        steps += [(command['name'], gobuild.command_argv(command, os.path.join(partial, command['name']), source,
-                                                        nice=params['nice'])) for command in commands]
+        steps = [(target['name'],
+                  gobuild.go_argv(params['go'], target, os.path.join(partial, target['name']), settings, nice=params['nice']))
+                 for target in targets]
+        steps += [(command['name'],
+                   gobuild.command_argv(command, os.path.join(partial, command['name']), source, nice=params['nice']))
+                  for command in commands]
         for name, argv in steps:
             start = time.monotonic()
             _run(argv, source, env)
