@@ -25,6 +25,7 @@ import threading
 import time
 
 from kubernetes import client, config, watch
+from kubernetes.client.exceptions import ApiException
 
 LABEL = 'bench-kwok-bound'
 BACKEND_LABEL = 'hollow-nodes.kubemark.io/backend=kwok'
@@ -75,6 +76,9 @@ def main():
     nodes = sorted(node.metadata.name for node in api.list_node(label_selector=BACKEND_LABEL).items)
     if not nodes:
         sys.exit('no kwok node (label %s) in the cluster' % BACKEND_LABEL)
+    if api.list_namespaced_pod(args.namespace, label_selector='app=' + LABEL, limit=1).items:
+        sys.exit('pods labelled app=%s are still in namespace %s (an earlier run\'s, being deleted?): wait until they are gone'
+                 % (LABEL, args.namespace))
 
     started = time.monotonic()
     done = [0.0]
@@ -88,12 +92,20 @@ def main():
     created = time.monotonic() - started
     watcher.join()
 
+    print('%d bare pods bound to %d kwok nodes: created in %.1fs (%d threads), all Running %.1fs after the first create;'
+          % (args.count, len(nodes), created, args.threads, done[0]), end=' ', flush=True)
+
     removal = time.monotonic()
-    api.delete_collection_namespaced_pod(args.namespace, label_selector='app=' + LABEL, grace_period_seconds=0)
+    try:
+        api.delete_collection_namespaced_pod(args.namespace, label_selector='app=' + LABEL, grace_period_seconds=0)
+    except ApiException as error:
+        # Deleting 10 000 pods takes the API server longer than its request timeout (504): it goes
+        # on deleting them after answering.
+        if error.status != 504:
+            raise
     while api.list_namespaced_pod(args.namespace, label_selector='app=' + LABEL, limit=1).items:
         time.sleep(1)
-    print('%d bare pods bound to %d kwok nodes: created in %.1fs (%d threads), all Running %.1fs after the first create;'
-          ' deleted in %.1fs' % (args.count, len(nodes), created, args.threads, done[0], time.monotonic() - removal))
+    print('deleted in %.1fs' % (time.monotonic() - removal))
 
 
 if __name__ == '__main__':
