@@ -48,9 +48,9 @@ build_seconds() {
   local record
   for record in "$bench_cache"/*/*/builds/*/build.json; do
     [ -e "$record" ] || continue
-    python3 - "$record" "$log_dir/printed" <<'PY'
+    python3 - "$record" "$log_dir/printed" "$bench_cache" <<'PY'
 import json, os, sys
-record, printed_file = sys.argv[1], sys.argv[2]
+record, printed_file, cache = sys.argv[1:4]
 printed = set(open(printed_file).read().split()) if os.path.exists(printed_file) else set()
 build_dir = os.path.dirname(record)
 with open(record) as handle:
@@ -59,7 +59,7 @@ with open(printed_file, 'a') as out:
     for name, value in seconds.items():
         key = '%s/%s' % (build_dir, name)
         if key not in printed:
-            print('  built %-24s %7.1f s   (%s)' % (name, value, os.path.relpath(build_dir, os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(build_dir)))))))
+            print('  built %-24s %7.1f s   (%s)' % (name, value, os.path.relpath(build_dir, cache)))
             out.write(key + '\n')
 PY
   done
